@@ -1,0 +1,151 @@
+using System.Text;
+using System.Text.Json;
+
+namespace SynthNotebook.Streaming;
+
+/// <summary>The operations a client may ask for in a JSON text message (docs/protocol.md).</summary>
+internal enum ClientOp
+{
+    Hello,
+    Credit,
+    Set,
+}
+
+/// <summary>
+/// One parsed JSON control message. Parsed with <see cref="Utf8JsonReader"/> so that the per-block credit messages
+/// allocate nothing; unknown properties are ignored so newer clients keep working.
+/// </summary>
+internal readonly record struct ClientMessage(
+    ClientOp Op,
+    string? Token = null,
+    double? SampleRate = null,
+    double? BlockSize = null,
+    double? Blocks = null,
+    double? Component = null,
+    double? Frequency = null,
+    double? Amplitude = null,
+    double? Gain = null)
+{
+    /// <summary>True when a text message is meant as JSON; anything else is the seed's "give me a block".</summary>
+    public static bool LooksLikeJson(ReadOnlySpan<byte> text)
+    {
+        var trimmed = text.TrimStart(" \t\r\n"u8);
+        return trimmed.Length > 0 && trimmed[0] == (byte)'{';
+    }
+
+    /// <summary>Parses a JSON control message; on failure <paramref name="error"/> says what is wrong.</summary>
+    public static bool TryParse(ReadOnlySpan<byte> json, out ClientMessage message, out ProtocolError error)
+    {
+        message = default;
+        error = default;
+        try
+        {
+            return TryRead(json, out message, out error);
+        }
+        catch (JsonException ex)
+        {
+            error = new ProtocolError(ProtocolError.InvalidJson, $"The message is not valid JSON: {ex.Message}");
+            return false;
+        }
+    }
+
+    private static bool TryRead(ReadOnlySpan<byte> json, out ClientMessage message, out ProtocolError error)
+    {
+        message = default;
+        var reader = new Utf8JsonReader(json);
+        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+        {
+            error = new ProtocolError(ProtocolError.InvalidJson, "A control message must be a JSON object.");
+            return false;
+        }
+
+        string? op = null, token = null;
+        double? sampleRate = null, blockSize = null, blocks = null, component = null, frequency = null, amplitude = null, gain = null;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var name = reader.ValueSpan;
+            if (!reader.Read())
+            {
+                break;
+            }
+            if (name.SequenceEqual("op"u8))
+            {
+                op = reader.TokenType == JsonTokenType.String ? OpName(ref reader) : null;
+            }
+            else if (name.SequenceEqual("token"u8))
+            {
+                token = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+            }
+            else if (!TryNumber(ref reader, name, "sampleRate"u8, ref sampleRate, out error)
+                || !TryNumber(ref reader, name, "blockSize"u8, ref blockSize, out error)
+                || !TryNumber(ref reader, name, "blocks"u8, ref blocks, out error)
+                || !TryNumber(ref reader, name, "component"u8, ref component, out error)
+                || !TryNumber(ref reader, name, "frequency"u8, ref frequency, out error)
+                || !TryNumber(ref reader, name, "amplitude"u8, ref amplitude, out error)
+                || !TryNumber(ref reader, name, "gain"u8, ref gain, out error))
+            {
+                return false;
+            }
+            reader.Skip();
+        }
+        if (reader.TokenType != JsonTokenType.EndObject || reader.Read())
+        {
+            error = new ProtocolError(ProtocolError.InvalidJson, "The message is not a single JSON object.");
+            return false;
+        }
+
+        ClientOp? parsed = op switch
+        {
+            "hello" => ClientOp.Hello,
+            "credit" => ClientOp.Credit,
+            "set" => ClientOp.Set,
+            _ => null,
+        };
+        if (parsed is null)
+        {
+            error = new ProtocolError(ProtocolError.UnknownOp,
+                op is null ? "The message has no \"op\"; expected one of hello, credit, set."
+                           : $"Unknown op \"{op}\"; expected one of hello, credit, set.");
+            return false;
+        }
+        message = new ClientMessage(parsed.Value, token, sampleRate, blockSize, blocks, component, frequency, amplitude, gain);
+        error = default;
+        return true;
+    }
+
+    // The common ops are interned so a credit message costs no string.
+    private static string OpName(ref Utf8JsonReader reader)
+        => reader.ValueTextEquals("credit"u8) ? "credit"
+         : reader.ValueTextEquals("set"u8) ? "set"
+         : reader.ValueTextEquals("hello"u8) ? "hello"
+         : reader.GetString() ?? "";
+
+    /// <summary>
+    /// Reads a numeric property when <paramref name="name"/> is <paramref name="expected"/>. JSON has no NaN or infinity,
+    /// so the strings "NaN", "Infinity" and "-Infinity" are read as those values and then refused by the range checks
+    /// with a message that names the parameter.
+    /// </summary>
+    private static bool TryNumber(ref Utf8JsonReader reader, ReadOnlySpan<byte> name, ReadOnlySpan<byte> expected,
+        ref double? value, out ProtocolError error)
+    {
+        error = default;
+        if (!name.SequenceEqual(expected))
+        {
+            return true;
+        }
+        if (reader.TokenType == JsonTokenType.Number && reader.TryGetDouble(out var number))
+        {
+            value = number;
+            return true;
+        }
+        if (reader.TokenType == JsonTokenType.String)
+        {
+            if (reader.ValueTextEquals("NaN"u8)) { value = double.NaN; return true; }
+            if (reader.ValueTextEquals("Infinity"u8)) { value = double.PositiveInfinity; return true; }
+            if (reader.ValueTextEquals("-Infinity"u8)) { value = double.NegativeInfinity; return true; }
+        }
+        error = new ProtocolError(ProtocolError.InvalidValue,
+            $"\"{Encoding.UTF8.GetString(expected)}\" must be a number; got {reader.TokenType}.");
+        return false;
+    }
+}

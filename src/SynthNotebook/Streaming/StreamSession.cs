@@ -1,0 +1,453 @@
+using System.Collections.Concurrent;
+using System.Net.WebSockets;
+using System.Text;
+using System.Threading.Channels;
+using SynthNotebook.Synthesis;
+
+namespace SynthNotebook.Streaming;
+
+/// <summary>
+/// One client connection: its own voice of the synth, its credits, and the two loops of a WebSocket — one reading
+/// control messages, one writing blocks, parameter broadcasts and errors (docs/protocol.md).
+/// </summary>
+internal sealed class StreamSession
+{
+    private static readonly TimeSpan CloseHandshakeTimeout = TimeSpan.FromSeconds(2);
+    private const int MaxCloseReasonBytes = 123; // RFC 6455 §5.5: control frames carry at most 125 bytes
+
+    private readonly WebSocket _socket;
+    private readonly Synth _synth;
+    private readonly SynthServerOptions _options;
+    private readonly AccessToken _token;
+    private readonly string? _queryToken;
+    private readonly StreamStatistics _statistics;
+    private readonly SemaphoreSlim _sendLock = new(1, 1);
+    private readonly Channel<bool> _wake = Channel.CreateUnbounded<bool>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly ConcurrentQueue<byte[]> _outgoingText = new();
+    private readonly ServerMessages _readerMessages = new();
+    private readonly ServerMessages _writerMessages = new();
+    private OscillatorBank? _voice;
+    private BlockFrame? _frame;
+    private bool _seedMode;
+    private bool _closeSent;
+    private int _credits;
+    private int _parametersChanged;
+    private long _sequence;
+
+    public StreamSession(WebSocket socket, Synth synth, SynthServerOptions options, AccessToken token, string? queryToken,
+        StreamStatistics statistics)
+    {
+        _socket = socket;
+        _synth = synth;
+        _options = options;
+        _token = token;
+        _queryToken = queryToken;
+        _statistics = statistics;
+    }
+
+    /// <summary>Runs until the client leaves, the session closes it, or <paramref name="abort"/> fires.</summary>
+    public async Task RunAsync(CancellationToken abort)
+    {
+        var buffer = new byte[_options.MaxMessageBytes];
+        var writer = Task.CompletedTask;
+        try
+        {
+            try
+            {
+                await GreetAsync(buffer, abort);
+                writer = WriteLoopAsync(abort);
+                await ReadLoopAsync(buffer, abort);
+            }
+            catch (SessionClose close)
+            {
+                await CloseAsync(close.Status, close.Message);
+                await DrainUntilCloseAsync(buffer, close.PendingReceive);
+            }
+        }
+        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or IOException)
+        {
+            // The peer vanished or the server is being torn down: nothing left to tell anyone.
+        }
+        finally
+        {
+            _wake.Writer.TryComplete();
+            await writer.ContinueWith(static _ => { }, TaskScheduler.Default);
+            if (_socket.State != WebSocketState.Closed)
+            {
+                _socket.Abort();
+            }
+        }
+    }
+
+    /// <summary>Tells the writer that the synth's parameters changed; it sends the newest ones (bursts coalesce).</summary>
+    public void ParametersChanged()
+    {
+        if (_voice is not null && !_seedMode)
+        {
+            Interlocked.Exchange(ref _parametersChanged, 1);
+            _wake.Writer.TryWrite(true);
+        }
+    }
+
+    /// <summary>Sends a close frame once; later sends are dropped. Safe to call from any thread.</summary>
+    public async Task CloseAsync(WebSocketCloseStatus status, string reason)
+    {
+        await _sendLock.WaitAsync();
+        try
+        {
+            if (_closeSent)
+            {
+                return;
+            }
+            _closeSent = true;
+            if (_socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
+            {
+                using var timeout = new CancellationTokenSource(CloseHandshakeTimeout);
+                await _socket.CloseOutputAsync(status, Truncate(reason), timeout.Token);
+            }
+        }
+        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or IOException)
+        {
+            // The peer is already gone.
+        }
+        finally
+        {
+            _sendLock.Release();
+            _wake.Writer.TryWrite(true);
+        }
+    }
+
+    private async Task GreetAsync(byte[] buffer, CancellationToken abort)
+    {
+        var receive = ReceiveMessageAsync(buffer, abort);
+        if (await Task.WhenAny(receive, Task.Delay(_options.HelloTimeout, abort)) != receive)
+        {
+            throw new SessionClose(WebSocketCloseStatus.PolicyViolation,
+                $"No hello within {_options.HelloTimeout.TotalSeconds:0.#} s.") { PendingReceive = receive };
+        }
+        var (type, length) = await receive;
+        var message = buffer.AsSpan(0, length);
+        if (type == WebSocketMessageType.Close)
+        {
+            throw new SessionClose(WebSocketCloseStatus.NormalClosure, "");
+        }
+        if (type == WebSocketMessageType.Binary)
+        {
+            throw new SessionClose(WebSocketCloseStatus.InvalidMessageType, "The first message must be a text hello.");
+        }
+
+        if (!ClientMessage.LooksLikeJson(message))
+        {
+            // The seed's client: no hello, token in the URL, every text message asks for one headerless block.
+            RequireToken(null);
+            _seedMode = true;
+            StartVoice(_synth.SampleRate, _synth.BlockSize);
+            GrantCredits(1);
+            return;
+        }
+
+        if (!ClientMessage.TryParse(message, out var hello, out var error) || hello.Op != ClientOp.Hello)
+        {
+            throw new SessionClose(WebSocketCloseStatus.ProtocolError,
+                "The first JSON message must be {\"op\":\"hello\",...}. " + error.Message);
+        }
+        RequireToken(hello.Token);
+        StartVoice(WholeNumber(hello.SampleRate, _synth.SampleRate, "sampleRate"),
+            WholeNumber(hello.BlockSize, _synth.BlockSize, "blockSize"));
+        var welcome = _readerMessages.Welcome(_voice!.SampleRate, _frame!.BlockSize, _options.MaxCredits, _synth.Ramp,
+            _synth.Parameters);
+        await SendAsync(welcome, WebSocketMessageType.Text, abort);
+    }
+
+    private void RequireToken(string? helloToken)
+    {
+        var presented = helloToken is not null || _queryToken is not null;
+        var valid = (helloToken is null || _token.Matches(helloToken)) && (_queryToken is null || _token.Matches(_queryToken));
+        if (!presented || !valid)
+        {
+            throw new SessionClose(WebSocketCloseStatus.PolicyViolation,
+                presented ? "Invalid token." : "Missing token: send it in the hello or as ?token= in the URL.");
+        }
+    }
+
+    private void StartVoice(int sampleRate, int blockSize)
+    {
+        try
+        {
+            ParameterGuard.InRange(blockSize, SynthLimits.MinBlockSize, SynthLimits.MaxBlockSize);
+            _voice = _synth.CreateVoice(sampleRate);
+            _frame = new BlockFrame(blockSize);
+        }
+        catch (ArgumentOutOfRangeException ex)
+        {
+            throw new SessionClose(WebSocketCloseStatus.InvalidPayloadData, FirstLine(ex.Message));
+        }
+    }
+
+    private static int WholeNumber(double? value, int fallback, string name)
+    {
+        if (value is not { } number)
+        {
+            return fallback;
+        }
+        if (number != Math.Floor(number) || number is < int.MinValue or > int.MaxValue)
+        {
+            throw new SessionClose(WebSocketCloseStatus.InvalidPayloadData, $"{name} must be a whole number; got {number}.");
+        }
+        return (int)number;
+    }
+
+    private async Task ReadLoopAsync(byte[] buffer, CancellationToken abort)
+    {
+        while (true)
+        {
+            var (type, length) = await ReceiveMessageAsync(buffer, abort);
+            if (type == WebSocketMessageType.Close)
+            {
+                await CloseAsync(WebSocketCloseStatus.NormalClosure, "");
+                return;
+            }
+            if (_closeSent)
+            {
+                continue;
+            }
+            if (type == WebSocketMessageType.Binary)
+            {
+                throw new SessionClose(WebSocketCloseStatus.InvalidMessageType,
+                    "Binary messages from the client are not part of protocol v1.");
+            }
+            Handle(buffer.AsSpan(0, length));
+        }
+    }
+
+    private void Handle(ReadOnlySpan<byte> text)
+    {
+        if (!ClientMessage.LooksLikeJson(text))
+        {
+            GrantCredits(1);
+            return;
+        }
+        if (!ClientMessage.TryParse(text, out var message, out var error))
+        {
+            Reply(error);
+            return;
+        }
+        switch (message.Op)
+        {
+            case ClientOp.Credit:
+                Credit(message);
+                break;
+            case ClientOp.Set:
+                Set(message);
+                break;
+            default:
+                Reply(new ProtocolError(ProtocolError.UnexpectedHello, "This connection already said hello."));
+                break;
+        }
+    }
+
+    private void Credit(in ClientMessage message)
+    {
+        var max = _options.MaxCredits;
+        if (message.Blocks is not { } blocks || blocks != Math.Floor(blocks) || blocks < 1 || blocks > max)
+        {
+            Reply(new ProtocolError(ProtocolError.InvalidValue,
+                $"credit needs \"blocks\": a whole number in [1, {max}]; got {message.Blocks?.ToString() ?? "nothing"}."));
+            return;
+        }
+        if (!GrantCredits((int)blocks))
+        {
+            Reply(new ProtocolError(ProtocolError.TooManyCredits,
+                $"At most {max} blocks may be granted and not yet received; the excess was ignored."));
+        }
+    }
+
+    /// <summary>Adds credits up to the limit; false when some had to be dropped.</summary>
+    private bool GrantCredits(int blocks)
+    {
+        int current, next;
+        do
+        {
+            current = Volatile.Read(ref _credits);
+            next = Math.Min(_options.MaxCredits, current + blocks);
+        }
+        while (Interlocked.CompareExchange(ref _credits, next, current) != current);
+        _wake.Writer.TryWrite(true);
+        return current + blocks <= _options.MaxCredits;
+    }
+
+    private bool TryTakeCredit()
+    {
+        int current;
+        do
+        {
+            current = Volatile.Read(ref _credits);
+            if (current == 0)
+            {
+                return false;
+            }
+        }
+        while (Interlocked.CompareExchange(ref _credits, current - 1, current) != current);
+        return true;
+    }
+
+    private void Set(in ClientMessage message)
+    {
+        try
+        {
+            if (message.Component is null && (message.Frequency is not null || message.Amplitude is not null))
+            {
+                throw new ArgumentOutOfRangeException("component", "frequency and amplitude need a \"component\" index.");
+            }
+            if (message.Component is null && message.Gain is null)
+            {
+                throw new ArgumentOutOfRangeException("op", "set needs \"component\" with \"frequency\" and/or \"amplitude\", or \"gain\".");
+            }
+            if (message.Gain is { } gain)
+            {
+                ParameterGuard.InRange(gain, 0, SynthLimits.MaxGain, "", "gain");
+            }
+            if (message.Component is { } component)
+            {
+                var index = component == Math.Floor(component) && component >= 0 && component < _synth.ComponentCount
+                    ? (int)component
+                    : throw new ArgumentOutOfRangeException("component",
+                        $"component must be a whole number in [0, {_synth.ComponentCount - 1}]; got {component}.");
+                _synth.Set(index, message.Frequency, message.Amplitude);
+            }
+            if (message.Gain is { } newGain)
+            {
+                _synth.Gain = newGain;
+            }
+        }
+        catch (ArgumentOutOfRangeException ex)
+        {
+            Reply(new ProtocolError(ProtocolError.InvalidValue, FirstLine(ex.Message)));
+        }
+    }
+
+    private void Reply(ProtocolError error)
+    {
+        _outgoingText.Enqueue(_readerMessages.Error(error).ToArray());
+        _wake.Writer.TryWrite(true);
+    }
+
+    private async Task WriteLoopAsync(CancellationToken abort)
+    {
+        var wake = _wake.Reader;
+        while (!_closeSent)
+        {
+            while (wake.TryRead(out _))
+            {
+            }
+            while (_outgoingText.TryDequeue(out var text))
+            {
+                await SendAsync(text, WebSocketMessageType.Text, abort);
+            }
+            if (Interlocked.Exchange(ref _parametersChanged, 0) == 1)
+            {
+                await SendAsync(_writerMessages.Parameters(_synth.Parameters), WebSocketMessageType.Text, abort);
+            }
+            if (TryTakeCredit())
+            {
+                await SendBlockAsync(abort);
+                continue;
+            }
+            if (!await wake.WaitToReadAsync(abort))
+            {
+                return;
+            }
+        }
+    }
+
+    private async Task SendBlockAsync(CancellationToken abort)
+    {
+        var frame = _frame!;
+        _voice!.Read(frame.Samples);
+        frame.Seal(_sequence++, _voice.ParametersVersion);
+        if (await SendAsync(_seedMode ? frame.SamplesOnly : frame.WithHeader, WebSocketMessageType.Binary, abort))
+        {
+            _statistics.BlockSent();
+        }
+    }
+
+    private async ValueTask<bool> SendAsync(ReadOnlyMemory<byte> data, WebSocketMessageType type, CancellationToken abort)
+    {
+        await _sendLock.WaitAsync(abort);
+        try
+        {
+            if (_closeSent)
+            {
+                return false;
+            }
+            await _socket.SendAsync(data, type, endOfMessage: true, abort);
+            return true;
+        }
+        finally
+        {
+            _sendLock.Release();
+        }
+    }
+
+    /// <summary>Reads one whole message into <paramref name="buffer"/>; a larger one is a 1009 violation.</summary>
+    private async Task<(WebSocketMessageType Type, int Length)> ReceiveMessageAsync(byte[] buffer, CancellationToken abort)
+    {
+        var length = 0;
+        while (true)
+        {
+            if (length == buffer.Length)
+            {
+                throw new SessionClose(WebSocketCloseStatus.MessageTooBig, $"Messages are limited to {buffer.Length} bytes.");
+            }
+            var result = await _socket.ReceiveAsync(buffer.AsMemory(length), abort);
+            if (result.MessageType == WebSocketMessageType.Close)
+            {
+                return (WebSocketMessageType.Close, 0);
+            }
+            length += result.Count;
+            if (result.EndOfMessage)
+            {
+                return (result.MessageType, length);
+            }
+        }
+    }
+
+    /// <summary>After closing, waits (briefly) for the client's close frame so it sees a clean close with our reason.</summary>
+    private async Task DrainUntilCloseAsync(byte[] buffer, Task<(WebSocketMessageType Type, int Length)>? pending)
+    {
+        using var timeout = new CancellationTokenSource(CloseHandshakeTimeout);
+        var expired = Task.Delay(Timeout.Infinite, timeout.Token);
+        try
+        {
+            var receive = pending ?? ReceiveMessageAsync(buffer, CancellationToken.None);
+            while (await Task.WhenAny(receive, expired) == receive && (await receive).Type != WebSocketMessageType.Close)
+            {
+                receive = ReceiveMessageAsync(buffer, CancellationToken.None);
+            }
+        }
+        catch (Exception ex) when (ex is WebSocketException or SessionClose or IOException)
+        {
+            // Nothing more to read.
+        }
+    }
+
+    private static string FirstLine(string message)
+    {
+        var end = message.IndexOf(" (Parameter '", StringComparison.Ordinal);
+        return end < 0 ? message : message[..end];
+    }
+
+    private static string Truncate(string reason)
+    {
+        if (Encoding.UTF8.GetByteCount(reason) <= MaxCloseReasonBytes)
+        {
+            return reason;
+        }
+        var length = reason.Length;
+        while (Encoding.UTF8.GetByteCount(reason.AsSpan(0, length)) > MaxCloseReasonBytes - 3)
+        {
+            length--;
+        }
+        return string.Concat(reason.AsSpan(0, length), "...");
+    }
+}

@@ -1,0 +1,28 @@
+namespace SynthNotebook.Streaming;
+
+/// <summary>Live counters of a server, safe to read from any thread.</summary>
+public sealed class StreamStatistics
+{
+    private int _clients;
+    private long _connections;
+    private long _blocksSent;
+
+    /// <summary>Connections open right now.</summary>
+    public int Clients => Volatile.Read(ref _clients);
+
+    /// <summary>Connections accepted since the server started.</summary>
+    public long Connections => Interlocked.Read(ref _connections);
+
+    /// <summary>Blocks sent to all clients since the server started.</summary>
+    public long BlocksSent => Interlocked.Read(ref _blocksSent);
+
+    internal void Connected()
+    {
+        Interlocked.Increment(ref _clients);
+        Interlocked.Increment(ref _connections);
+    }
+
+    internal void Disconnected() => Interlocked.Decrement(ref _clients);
+
+    internal void BlockSent() => Interlocked.Increment(ref _blocksSent);
+}

@@ -1,0 +1,227 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Sockets;
+using System.Net.WebSockets;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using SynthNotebook.Synthesis;
+
+namespace SynthNotebook.Streaming;
+
+/// <summary>
+/// Streams a <see cref="Synth"/> to WebSocket clients from Kestrel, on background threads.
+/// <code>await using var server = await SynthServer.StartAsync(synth);   // ws://127.0.0.1:8889/?token=…</code>
+/// Starting a server on a port this process already serves replaces the old server, so re-running a notebook cell
+/// just works. Stopping is idempotent and leaves no thread, socket or port behind.
+/// </summary>
+public sealed class SynthServer : IAsyncDisposable, IDisposable
+{
+    private static readonly ConcurrentDictionary<int, SynthServer> RunningByPort = new();
+    private static readonly SemaphoreSlim StartLock = new(1, 1);
+    private static readonly TimeSpan GracefulStop = TimeSpan.FromSeconds(3);
+
+    private readonly WebApplication _app;
+    private readonly SynthServerOptions _options;
+    private readonly OriginPolicy _origins;
+    private readonly ConcurrentDictionary<StreamSession, byte> _sessions = new();
+    private readonly CancellationTokenSource _abort = new();
+    private readonly Lazy<Task> _stop;
+
+    private SynthServer(Synth synth, SynthServerOptions options, AccessToken token, WebApplication app)
+    {
+        Synth = synth;
+        _options = options;
+        Token = token;
+        _app = app;
+        _origins = new OriginPolicy(options.AllowedOrigins);
+        _stop = new Lazy<Task>(StopCoreAsync);
+        synth.ParametersChanged += OnParametersChanged;
+    }
+
+    /// <summary>The synth every client hears (each through its own voice).</summary>
+    public Synth Synth { get; }
+
+    /// <summary>The port the server listens on (the one the system chose when 0 was asked for).</summary>
+    public int Port { get; private set; }
+
+    /// <summary>The secret every client must present.</summary>
+    public AccessToken Token { get; }
+
+    /// <summary>The address the server listens on.</summary>
+    public IPAddress Address => _options.Address;
+
+    /// <summary>The server's page, with the token: open it in a browser.</summary>
+    public Uri PageUrl => new($"http://{HostForUrl}:{Port}/?token={Token.Value}");
+
+    /// <summary>The WebSocket endpoint, with the token in the query string.</summary>
+    public Uri WebSocketUrl => new($"ws://{HostForUrl}:{Port}/?token={Token.Value}");
+
+    /// <summary>Live counters: clients connected, blocks sent.</summary>
+    public StreamStatistics Statistics { get; } = new();
+
+    /// <summary>True until <see cref="StopAsync"/> has been called.</summary>
+    public bool IsRunning => !_stop.IsValueCreated;
+
+    private string HostForUrl => _options.Address.AddressFamily == AddressFamily.InterNetworkV6
+        ? $"[{_options.Address}]" : _options.Address.ToString();
+
+    /// <summary>Starts a server on 127.0.0.1:<paramref name="port"/> (0: any free port) and returns once it listens.</summary>
+    public static SynthServer Start(Synth synth, int port = SynthServerOptions.DefaultPort)
+        => Start(synth, new SynthServerOptions { Port = port });
+
+    /// <summary>Starts a server with <paramref name="options"/> and returns once it listens.</summary>
+    public static SynthServer Start(Synth synth, SynthServerOptions options)
+        // Off the caller's thread: a notebook kernel may have a synchronization context that must not be blocked on.
+        => Task.Run(() => StartAsync(synth, options)).GetAwaiter().GetResult();
+
+    /// <summary>Starts a server and returns once it listens; replaces a server of this process on the same port.</summary>
+    public static async Task<SynthServer> StartAsync(Synth synth, SynthServerOptions? options = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(synth);
+        options ??= new SynthServerOptions();
+        ParameterGuard.InRange(options.Port, 0, IPEndPoint.MaxPort, nameof(options.Port));
+        ParameterGuard.InRange(options.MaxCredits, 1, 1024, nameof(options.MaxCredits));
+        ParameterGuard.InRange(options.MaxMessageBytes, 1024, 16 * 1024 * 1024, nameof(options.MaxMessageBytes));
+        var token = options.Token is null ? AccessToken.CreateRandom() : new AccessToken(options.Token);
+
+        await StartLock.WaitAsync(cancellationToken);
+        try
+        {
+            if (options.Port != 0 && RunningByPort.TryGetValue(options.Port, out var previous))
+            {
+                await previous.StopAsync();
+            }
+            var server = new SynthServer(synth, options, token, BuildApp(options));
+            server._app.Run(server.HandleAsync);
+            try
+            {
+                await server._app.StartAsync(cancellationToken);
+            }
+            catch (IOException ex)
+            {
+                await server.StopAsync();
+                throw new InvalidOperationException(
+                    $"Cannot listen on {options.Address}:{options.Port}: {ex.Message} Another program may hold the port; " +
+                    "pick another port, or 0 for any free port.", ex);
+            }
+            server.Port = ReadBoundPort(server._app);
+            RunningByPort[server.Port] = server;
+            return server;
+        }
+        finally
+        {
+            StartLock.Release();
+        }
+    }
+
+    /// <summary>Closes every client (1001, going away), stops listening and frees the port. Idempotent.</summary>
+    public Task StopAsync() => _stop.Value;
+
+    /// <inheritdoc />
+    public ValueTask DisposeAsync() => new(StopAsync());
+
+    /// <inheritdoc />
+    public void Dispose() => Task.Run(StopAsync).GetAwaiter().GetResult();
+
+    /// <summary>Stops every server this process started (used when the hosting process or extension goes away).</summary>
+    public static async Task StopAllAsync()
+    {
+        foreach (var server in RunningByPort.Values)
+        {
+            await server.StopAsync();
+        }
+    }
+
+    private static WebApplication BuildApp(SynthServerOptions options)
+    {
+        // The empty builder reads no configuration, environment or appsettings: nothing outside this call can
+        // change the address, and nothing logs into the notebook's output.
+        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
+        builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            kestrel.Listen(options.Address, options.Port);
+        });
+        builder.Services.Configure<Microsoft.Extensions.Hosting.HostOptions>(host => host.ShutdownTimeout = GracefulStop);
+        var app = builder.Build();
+        app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(20) });
+        return app;
+    }
+
+    private static int ReadBoundPort(WebApplication app)
+    {
+        var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!;
+        return new Uri(addresses.Addresses.First()).Port;
+    }
+
+    private async Task HandleAsync(HttpContext context)
+    {
+        if (context.Request.Path != "/")
+        {
+            context.Response.StatusCode = StatusCodes.Status404NotFound;
+            return;
+        }
+        if (!context.WebSockets.IsWebSocketRequest)
+        {
+            context.Response.ContentType = "text/plain; charset=utf-8";
+            await context.Response.WriteAsync(
+                "SynthNotebook streaming server. Connect a WebSocket here with ?token=... (see docs/protocol.md).\n");
+            return;
+        }
+        string? origin = context.Request.Headers.Origin;
+        if (!_origins.Allows(origin))
+        {
+            context.Response.StatusCode = StatusCodes.Status403Forbidden;
+            await context.Response.WriteAsync(
+                $"Origin '{origin}' is not allowed. Add it to SynthServerOptions.AllowedOrigins to let that page connect.\n");
+            return;
+        }
+
+        using var socket = await context.WebSockets.AcceptWebSocketAsync();
+        var session = new StreamSession(socket, Synth, _options, Token, context.Request.Query["token"], Statistics);
+        _sessions[session] = 0;
+        Statistics.Connected();
+        try
+        {
+            await session.RunAsync(_abort.Token);
+        }
+        finally
+        {
+            _sessions.TryRemove(session, out _);
+            Statistics.Disconnected();
+        }
+    }
+
+    private void OnParametersChanged(SynthParameters parameters)
+    {
+        foreach (var session in _sessions.Keys)
+        {
+            session.ParametersChanged();
+        }
+    }
+
+    private async Task StopCoreAsync()
+    {
+        Synth.ParametersChanged -= OnParametersChanged;
+        RunningByPort.TryRemove(new KeyValuePair<int, SynthServer>(Port, this));
+        await Task.WhenAll(_sessions.Keys.Select(s => s.CloseAsync(WebSocketCloseStatus.EndpointUnavailable, "The server is stopping.")));
+        using (var graceful = new CancellationTokenSource(GracefulStop))
+        {
+            try
+            {
+                await _app.StopAsync(graceful.Token);
+            }
+            catch (OperationCanceledException)
+            {
+            }
+        }
+        await _abort.CancelAsync();
+        await _app.DisposeAsync();
+        _abort.Dispose();
+    }
+}

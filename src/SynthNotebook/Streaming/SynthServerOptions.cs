@@ -1,0 +1,31 @@
+using System.Net;
+
+namespace SynthNotebook.Streaming;
+
+/// <summary>How a <see cref="SynthServer"/> listens and what it accepts. The defaults are safe on a shared machine.</summary>
+public sealed class SynthServerOptions
+{
+    /// <summary>The seed's port.</summary>
+    public const int DefaultPort = 8889;
+
+    /// <summary>TCP port; 0 picks any free port (read the chosen one from <see cref="SynthServer.Port"/>).</summary>
+    public int Port { get; set; } = DefaultPort;
+
+    /// <summary>Address to bind. Loopback unless you mean to let other machines listen (they still need the token).</summary>
+    public IPAddress Address { get; set; } = IPAddress.Loopback;
+
+    /// <summary>The access token clients must present; a fresh random one per server when null.</summary>
+    public string? Token { get; set; }
+
+    /// <summary>Pages allowed to connect; see <see cref="OriginPolicy"/> for the pattern syntax. Add to it to allow more.</summary>
+    public List<string> AllowedOrigins { get; } = [.. OriginPolicy.DefaultAllowedOrigins];
+
+    /// <summary>Most blocks a client may have granted and not yet received.</summary>
+    public int MaxCredits { get; set; } = 64;
+
+    /// <summary>Largest message a client may send; a bigger one closes the connection with 1009 (message too big).</summary>
+    public int MaxMessageBytes { get; set; } = 64 * 1024;
+
+    /// <summary>How long a new connection may take to say hello before it is closed.</summary>
+    public TimeSpan HelloTimeout { get; set; } = TimeSpan.FromSeconds(10);
+}

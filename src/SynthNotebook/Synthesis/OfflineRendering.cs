@@ -1,0 +1,33 @@
+namespace SynthNotebook.Synthesis;
+
+/// <summary>Rendering without a listener: for plots, files and tests. Each call starts a fresh voice at phase zero.</summary>
+public static class OfflineRendering
+{
+    /// <summary>Renders <paramref name="seconds"/> of audio at the synth's sample rate (or <paramref name="sampleRate"/>).</summary>
+    public static float[] RenderSeconds(this Synth synth, double seconds, int? sampleRate = null)
+    {
+        ArgumentNullException.ThrowIfNull(synth);
+        var voice = synth.CreateVoice(sampleRate);
+        ParameterGuard.InRange(seconds, 0, 3600, " s");
+        var samples = new float[(int)Math.Round(seconds * voice.SampleRate)];
+        voice.Read(samples);
+        return samples;
+    }
+
+    /// <summary>Renders <paramref name="count"/> consecutive blocks of <see cref="Synth.BlockSize"/>, one after another.</summary>
+    public static float[] RenderBlocks(this Synth synth, int count, int? sampleRate = null)
+    {
+        ArgumentNullException.ThrowIfNull(synth);
+        ParameterGuard.InRange(count, 1, 100_000);
+        var voice = synth.CreateVoice(sampleRate);
+        var samples = new float[count * synth.BlockSize];
+        for (var block = 0; block < count; block++)
+        {
+            voice.Read(samples.AsSpan(block * synth.BlockSize, synth.BlockSize));
+        }
+        return samples;
+    }
+
+    /// <summary>The seed's plot: two consecutive blocks glued end to end, to show the seam is continuous.</summary>
+    public static float[] GlueTwoBlocks(this Synth synth) => synth.RenderBlocks(2);
+}

@@ -1,0 +1,382 @@
+using System.Numerics;
+using System.Runtime.InteropServices;
+
+namespace SynthNotebook.Synthesis;
+
+/// <summary>
+/// One listener's voice of a <see cref="Synth"/>: its own phases, at its own sample rate, following the synth's
+/// shared parameters. Not thread-safe itself (one renderer per voice); the parameters it reads are.
+/// </summary>
+/// <remarks>
+/// Phases are kept in cycles, in double precision, wrapped to [0, 1): a voice that has played for hours is as exact
+/// and as fast as a new one. Steady components are rendered with a SIMD second-order recurrence
+/// (y[n+L] = 2cos(Lω)·y[n] − y[n−L]) re-anchored at every chunk from the exact phase; components that are gliding
+/// after a change take a per-sample path with linearly ramped frequency and amplitude, so the output and its slope
+/// stay continuous. Nothing is allocated per block.
+/// </remarks>
+public sealed class OscillatorBank : ISampleSource
+{
+    // Small enough for the accumulator to live in L1, large enough to amortise the per-chunk re-anchoring.
+    private const int ChunkSize = 1024;
+    private const double TwoPi = 2 * Math.PI;
+    private static readonly int Lanes = Vector<double>.Count;
+
+    private readonly Synth _synth;
+    private readonly int _rampSamples;
+    private readonly double _normalisation;
+    private readonly double[] _accumulator = new double[ChunkSize];
+    private readonly Oscillator[] _oscillators;
+    private readonly LaneCache[] _laneCaches;
+    private readonly int[] _steady;
+    private long _appliedVersion = -1;
+    private double _gain;
+    private double _gainTarget;
+    private double _gainStep;
+    private int _gainRampRemaining;
+
+    internal OscillatorBank(Synth synth, int sampleRate)
+    {
+        _synth = synth;
+        SampleRate = ParameterGuard.InRange(sampleRate, SynthLimits.MinSampleRate, SynthLimits.MaxSampleRate);
+        _rampSamples = (int)Math.Round(synth.Ramp.TotalSeconds * sampleRate);
+        var count = synth.ComponentCount;
+        _normalisation = 1.0 / count;
+        _oscillators = new Oscillator[count];
+        _laneCaches = new LaneCache[count];
+        _steady = new int[count];
+        for (var i = 0; i < count; i++)
+        {
+            _laneCaches[i] = new LaneCache(Lanes);
+        }
+        ApplyParameters(synth.Parameters, glide: false);
+    }
+
+    /// <inheritdoc />
+    public int SampleRate { get; }
+
+    /// <summary>Samples rendered (or skipped) since this voice was created.</summary>
+    public long Position { get; private set; }
+
+    /// <summary>The <see cref="SynthParameters.Version"/> this voice last took up.</summary>
+    public long ParametersVersion => _appliedVersion;
+
+    /// <summary>Renders the next <c>destination.Length</c> samples; always fills the span (the stream never ends).</summary>
+    public int Read(Span<float> destination)
+    {
+        TakeUpParameters();
+        var offset = 0;
+        while (offset < destination.Length)
+        {
+            var length = ChunkLength(destination.Length - offset);
+            var accumulator = _accumulator.AsSpan(0, length);
+            accumulator.Clear();
+            RenderComponents(accumulator);
+            WriteOutput(accumulator, destination.Slice(offset, length));
+            offset += length;
+        }
+        Position += destination.Length;
+        return destination.Length;
+    }
+
+    /// <summary>
+    /// Advances the voice by <paramref name="sampleCount"/> samples as if they had been rendered, in constant time
+    /// (a glide in progress is rendered out first).
+    /// </summary>
+    public void Skip(long sampleCount)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(sampleCount);
+        TakeUpParameters();
+        Span<float> discard = stackalloc float[ChunkSize];
+        while (sampleCount > 0 && IsGliding)
+        {
+            var length = (int)Math.Min(sampleCount, ChunkSize);
+            Read(discard[..length]);
+            sampleCount -= length;
+        }
+        foreach (ref var oscillator in _oscillators.AsSpan())
+        {
+            oscillator.Phase = Wrap(oscillator.Phase + CyclesIn(sampleCount, oscillator.Increment));
+        }
+        Position += sampleCount;
+    }
+
+    private bool IsGliding
+    {
+        get
+        {
+            foreach (ref readonly var oscillator in _oscillators.AsSpan())
+            {
+                if (oscillator.GlideRemaining > 0)
+                {
+                    return true;
+                }
+            }
+            return _gainRampRemaining > 0;
+        }
+    }
+
+    private void TakeUpParameters()
+    {
+        var parameters = _synth.Parameters;
+        if (parameters.Version != _appliedVersion)
+        {
+            ApplyParameters(parameters, glide: _rampSamples > 0);
+        }
+    }
+
+    private void ApplyParameters(SynthParameters parameters, bool glide)
+    {
+        var components = parameters.Components;
+        for (var i = 0; i < _oscillators.Length; i++)
+        {
+            ref var oscillator = ref _oscillators[i];
+            var increment = components[i].Frequency / SampleRate;
+            // Above this listener's Nyquist frequency a component would alias: it fades out instead.
+            var amplitude = increment <= 0.5 ? components[i].Amplitude : 0.0;
+            increment = Math.Min(increment, 0.5);
+            if (increment == oscillator.TargetIncrement && amplitude == oscillator.TargetAmplitude)
+            {
+                continue;
+            }
+            oscillator.TargetIncrement = increment;
+            oscillator.TargetAmplitude = amplitude;
+            if (glide)
+            {
+                oscillator.GlideRemaining = _rampSamples;
+                oscillator.IncrementStep = (increment - oscillator.Increment) / _rampSamples;
+                oscillator.AmplitudeStep = (amplitude - oscillator.Amplitude) / _rampSamples;
+            }
+            else
+            {
+                oscillator.EndGlide();
+            }
+        }
+
+        _gainTarget = parameters.Gain;
+        if (glide && _gain != _gainTarget)
+        {
+            _gainRampRemaining = _rampSamples;
+            _gainStep = (_gainTarget - _gain) / _rampSamples;
+        }
+        else if (!glide)
+        {
+            _gain = _gainTarget;
+            _gainRampRemaining = 0;
+        }
+        _appliedVersion = parameters.Version;
+    }
+
+    /// <summary>A chunk ends where any glide ends, so each oscillator is either gliding or steady for a whole chunk.</summary>
+    private int ChunkLength(int remaining)
+    {
+        var length = Math.Min(remaining, ChunkSize);
+        foreach (ref readonly var oscillator in _oscillators.AsSpan())
+        {
+            if (oscillator.GlideRemaining > 0)
+            {
+                length = Math.Min(length, oscillator.GlideRemaining);
+            }
+        }
+        return length;
+    }
+
+    private void RenderComponents(Span<double> accumulator)
+    {
+        var steadyCount = 0;
+        for (var i = 0; i < _oscillators.Length; i++)
+        {
+            ref var oscillator = ref _oscillators[i];
+            if (oscillator.GlideRemaining > 0)
+            {
+                RenderGlide(ref oscillator, accumulator);
+            }
+            else if (oscillator.Amplitude != 0)
+            {
+                _steady[steadyCount++] = i;
+            }
+            else
+            {
+                oscillator.Phase = Wrap(oscillator.Phase + accumulator.Length * oscillator.Increment);
+            }
+        }
+
+        var group = 0;
+        for (; group + 4 <= steadyCount; group += 4)
+        {
+            RenderSteady4(_steady.AsSpan(group, 4), accumulator);
+        }
+        for (; group < steadyCount; group++)
+        {
+            RenderSteady1(_steady[group], accumulator);
+        }
+    }
+
+    private static void RenderGlide(ref Oscillator oscillator, Span<double> accumulator)
+    {
+        for (var i = 0; i < accumulator.Length; i++)
+        {
+            accumulator[i] += oscillator.Amplitude * Math.Sin(TwoPi * oscillator.Phase);
+            oscillator.Phase += oscillator.Increment;
+            if (oscillator.Phase >= 1.0)
+            {
+                oscillator.Phase -= 1.0;
+            }
+            oscillator.Increment += oscillator.IncrementStep;
+            oscillator.Amplitude += oscillator.AmplitudeStep;
+        }
+        oscillator.GlideRemaining -= accumulator.Length;
+        if (oscillator.GlideRemaining == 0)
+        {
+            oscillator.EndGlide();
+        }
+    }
+
+    // Four independent recurrences per loop hide the latency of each one's fused multiply-add chain.
+    private void RenderSteady4(ReadOnlySpan<int> indices, Span<double> accumulator)
+    {
+        var (y0, p0, k0, a0) = Anchor(indices[0]);
+        var (y1, p1, k1, a1) = Anchor(indices[1]);
+        var (y2, p2, k2, a2) = Anchor(indices[2]);
+        var (y3, p3, k3, a3) = Anchor(indices[3]);
+        var vectors = MemoryMarshal.Cast<double, Vector<double>>(accumulator);
+        for (var j = 0; j < vectors.Length; j++)
+        {
+            vectors[j] += (y0 * a0 + y1 * a1) + (y2 * a2 + y3 * a3);
+            (y0, p0) = (Vector.FusedMultiplyAdd(k0, y0, -p0), y0);
+            (y1, p1) = (Vector.FusedMultiplyAdd(k1, y1, -p1), y1);
+            (y2, p2) = (Vector.FusedMultiplyAdd(k2, y2, -p2), y2);
+            (y3, p3) = (Vector.FusedMultiplyAdd(k3, y3, -p3), y3);
+        }
+        for (var t = vectors.Length * Lanes; t < accumulator.Length; t++)
+        {
+            var lane = t - vectors.Length * Lanes;
+            accumulator[t] += y0[lane] * a0 + y1[lane] * a1 + y2[lane] * a2 + y3[lane] * a3;
+        }
+        foreach (var index in indices)
+        {
+            AdvancePhase(ref _oscillators[index], accumulator.Length);
+        }
+    }
+
+    private void RenderSteady1(int index, Span<double> accumulator)
+    {
+        var (y, previous, k, amplitude) = Anchor(index);
+        var vectors = MemoryMarshal.Cast<double, Vector<double>>(accumulator);
+        for (var j = 0; j < vectors.Length; j++)
+        {
+            vectors[j] += y * amplitude;
+            (y, previous) = (Vector.FusedMultiplyAdd(k, y, -previous), y);
+        }
+        for (var t = vectors.Length * Lanes; t < accumulator.Length; t++)
+        {
+            accumulator[t] += y[t - vectors.Length * Lanes] * amplitude;
+        }
+        AdvancePhase(ref _oscillators[index], accumulator.Length);
+    }
+
+    /// <summary>
+    /// Starts a recurrence at the oscillator's exact phase: lane l of <c>y</c> holds sin(2π(φ + l·δ)),
+    /// lane l of <c>previous</c> holds sin(2π(φ + (l − L)·δ)).
+    /// </summary>
+    private (Vector<double> Y, Vector<double> Previous, Vector<double> K, double Amplitude) Anchor(int index)
+    {
+        ref readonly var oscillator = ref _oscillators[index];
+        var cache = _laneCaches[index];
+        cache.Update(oscillator.Increment);
+        var (sin, cos) = Math.SinCos(TwoPi * oscillator.Phase);
+        var y = cache.Cos * sin + cache.Sin * cos;
+        var previous = cache.PreviousCos * sin + cache.PreviousSin * cos;
+        return (y, previous, cache.K, oscillator.Amplitude);
+    }
+
+    private static void AdvancePhase(ref Oscillator oscillator, int samples)
+        => oscillator.Phase = Wrap(oscillator.Phase + samples * oscillator.Increment);
+
+    private void WriteOutput(ReadOnlySpan<double> accumulator, Span<float> destination)
+    {
+        var i = 0;
+        for (; i < accumulator.Length && _gainRampRemaining > 0; i++, _gainRampRemaining--)
+        {
+            destination[i] = (float)(accumulator[i] * _gain * _normalisation);
+            _gain += _gainStep;
+        }
+        if (_gainRampRemaining == 0)
+        {
+            _gain = _gainTarget;
+        }
+
+        var scale = _gain * _normalisation;
+        var source = MemoryMarshal.Cast<double, Vector<double>>(accumulator[i..]);
+        var target = MemoryMarshal.Cast<float, Vector<float>>(destination[i..]);
+        var pairs = Math.Min(source.Length / 2, target.Length);
+        for (var v = 0; v < pairs; v++)
+        {
+            target[v] = Vector.Narrow(source[2 * v] * scale, source[2 * v + 1] * scale);
+        }
+        for (i += pairs * 2 * Lanes; i < accumulator.Length; i++)
+        {
+            destination[i] = (float)(accumulator[i] * scale);
+        }
+    }
+
+    /// <summary>Whole cycles dropped exactly: 2^20·δ is exact in binary, so even 10^11 samples keep ~1e-11 cycles.</summary>
+    private static double CyclesIn(long samples, double increment)
+    {
+        const int Shift = 20;
+        var high = samples >> Shift;
+        var low = samples & ((1L << Shift) - 1);
+        return Wrap(high * Wrap(increment * (1L << Shift))) + Wrap(low * increment);
+    }
+
+    private static double Wrap(double cycles) => cycles - Math.Floor(cycles);
+
+    private struct Oscillator
+    {
+        public double Phase;          // cycles, in [0, 1)
+        public double Increment;      // cycles per sample: frequency / sample rate
+        public double Amplitude;
+        public double TargetIncrement;
+        public double TargetAmplitude;
+        public double IncrementStep;
+        public double AmplitudeStep;
+        public int GlideRemaining;
+
+        public void EndGlide()
+        {
+            Increment = TargetIncrement;
+            Amplitude = TargetAmplitude;
+            GlideRemaining = 0;
+        }
+    }
+
+    /// <summary>Per-oscillator lane offsets for the recurrence; recomputed only when the frequency changes.</summary>
+    private sealed class LaneCache(int lanes)
+    {
+        private readonly double[] _cos = new double[lanes];
+        private readonly double[] _sin = new double[lanes];
+        private readonly double[] _previousCos = new double[lanes];
+        private readonly double[] _previousSin = new double[lanes];
+        private double _increment = double.NaN;
+
+        public Vector<double> Cos, Sin, PreviousCos, PreviousSin, K;
+
+        public void Update(double increment)
+        {
+            if (increment == _increment)
+            {
+                return;
+            }
+            _increment = increment;
+            for (var l = 0; l < lanes; l++)
+            {
+                (_sin[l], _cos[l]) = Math.SinCos(TwoPi * l * increment);
+                (_previousSin[l], _previousCos[l]) = Math.SinCos(TwoPi * (l - lanes) * increment);
+            }
+            Cos = new Vector<double>(_cos);
+            Sin = new Vector<double>(_sin);
+            PreviousCos = new Vector<double>(_previousCos);
+            PreviousSin = new Vector<double>(_previousSin);
+            K = new Vector<double>(2 * Math.Cos(TwoPi * lanes * increment));
+        }
+    }
+}
