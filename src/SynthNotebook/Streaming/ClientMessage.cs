@@ -47,6 +47,12 @@ internal readonly record struct ClientMessage(
             error = new ProtocolError(ProtocolError.InvalidJson, $"The message is not valid JSON: {ex.Message}");
             return false;
         }
+        catch (InvalidOperationException ex)
+        {
+            // Utf8JsonReader.GetString on a string that is not valid UTF-8.
+            error = new ProtocolError(ProtocolError.InvalidJson, $"The message is not valid UTF-8 JSON: {ex.Message}");
+            return false;
+        }
     }
 
     private static bool TryRead(ReadOnlySpan<byte> json, out ClientMessage message, out ProtocolError error)

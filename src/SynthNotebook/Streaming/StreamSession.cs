@@ -412,22 +412,51 @@ internal sealed class StreamSession
         }
     }
 
-    /// <summary>After closing, waits (briefly) for the client's close frame so it sees a clean close with our reason.</summary>
+    /// <summary>
+    /// After closing, waits (briefly) for the client's close frame so it sees a clean close with our reason. Whatever
+    /// arrives before it is discarded, however big: the rest of an oversized message has to be read too, or the abort
+    /// that follows resets the connection and the client loses the close frame (and its reason) still in flight.
+    /// </summary>
     private async Task DrainUntilCloseAsync(byte[] buffer, Task<(WebSocketMessageType Type, int Length)>? pending)
     {
         using var timeout = new CancellationTokenSource(CloseHandshakeTimeout);
         var expired = Task.Delay(Timeout.Infinite, timeout.Token);
         try
         {
-            var receive = pending ?? ReceiveMessageAsync(buffer, CancellationToken.None);
-            while (await Task.WhenAny(receive, expired) == receive && (await receive).Type != WebSocketMessageType.Close)
+            var receive = pending ?? DiscardMessageAsync(buffer);
+            while (await Task.WhenAny(receive, expired) == receive && !await IsCloseAsync(receive))
             {
-                receive = ReceiveMessageAsync(buffer, CancellationToken.None);
+                receive = DiscardMessageAsync(buffer);
             }
         }
-        catch (Exception ex) when (ex is WebSocketException or SessionClose or IOException)
+        catch (Exception ex) when (ex is WebSocketException or IOException)
         {
             // Nothing more to read.
+        }
+    }
+
+    private static async Task<bool> IsCloseAsync(Task<(WebSocketMessageType Type, int Length)> receive)
+    {
+        try
+        {
+            return (await receive).Type == WebSocketMessageType.Close;
+        }
+        catch (SessionClose)
+        {
+            return false; // a pending hello that turned out oversized: its rest is discarded next
+        }
+    }
+
+    /// <summary>Reads the rest of the current message, or the next one, without keeping it; no size limit.</summary>
+    private async Task<(WebSocketMessageType Type, int Length)> DiscardMessageAsync(byte[] buffer)
+    {
+        while (true)
+        {
+            var result = await _socket.ReceiveAsync(buffer.AsMemory(), CancellationToken.None);
+            if (result.MessageType == WebSocketMessageType.Close || result.EndOfMessage)
+            {
+                return (result.MessageType, 0);
+            }
         }
     }
 

@@ -15,8 +15,8 @@ namespace SynthNotebook.Streaming;
 /// <summary>
 /// Streams a <see cref="Synth"/> to WebSocket clients from Kestrel, on background threads.
 /// <code>await using var server = await SynthServer.StartAsync(synth);   // ws://127.0.0.1:8889/?token=…</code>
-/// Starting a server on a port this process already serves replaces the old server, so re-running a notebook cell
-/// just works. Stopping is idempotent and leaves no thread, socket or port behind.
+/// Starting a server on a port this process already serves replaces the old server (keeping its token, so open
+/// players reconnect), so re-running a notebook cell just works. Stopping is idempotent and leaves no thread, socket or port behind.
 /// </summary>
 public sealed class SynthServer : IAsyncDisposable, IDisposable
 {
@@ -63,6 +63,9 @@ public sealed class SynthServer : IAsyncDisposable, IDisposable
     /// <summary>Live counters: clients connected, blocks sent.</summary>
     public StreamStatistics Statistics { get; } = new();
 
+    /// <summary>How the page at <see cref="PageUrl"/> plays (block size, cushion, sample rate).</summary>
+    public PlayerOptions PageOptions { get; set; } = new();
+
     /// <summary>True until <see cref="StopAsync"/> has been called.</summary>
     public bool IsRunning => !_stop.IsValueCreated;
 
@@ -87,15 +90,18 @@ public sealed class SynthServer : IAsyncDisposable, IDisposable
         ParameterGuard.InRange(options.Port, 0, IPEndPoint.MaxPort, nameof(options.Port));
         ParameterGuard.InRange(options.MaxCredits, 1, 1024, nameof(options.MaxCredits));
         ParameterGuard.InRange(options.MaxMessageBytes, 1024, 16 * 1024 * 1024, nameof(options.MaxMessageBytes));
-        var token = options.Token is null ? AccessToken.CreateRandom() : new AccessToken(options.Token);
+        var chosenToken = options.Token is null ? null : new AccessToken(options.Token);
 
         await StartLock.WaitAsync(cancellationToken);
         try
         {
-            if (options.Port != 0 && RunningByPort.TryGetValue(options.Port, out var previous))
+            SynthServer? previous = null;
+            if (options.Port != 0 && RunningByPort.TryGetValue(options.Port, out previous))
             {
                 await previous.StopAsync();
             }
+            // A replacement keeps its predecessor's token, so players that were listening reconnect by themselves.
+            var token = chosenToken ?? previous?.Token ?? AccessToken.CreateRandom();
             var server = new SynthServer(synth, options, token, BuildApp(options));
             server._app.Run(server.HandleAsync);
             try
@@ -168,9 +174,7 @@ public sealed class SynthServer : IAsyncDisposable, IDisposable
         }
         if (!context.WebSockets.IsWebSocketRequest)
         {
-            context.Response.ContentType = "text/plain; charset=utf-8";
-            await context.Response.WriteAsync(
-                "SynthNotebook streaming server. Connect a WebSocket here with ?token=... (see docs/protocol.md).\n");
+            await ServePageAsync(context);
             return;
         }
         string? origin = context.Request.Headers.Origin;
@@ -195,6 +199,23 @@ public sealed class SynthServer : IAsyncDisposable, IDisposable
             _sessions.TryRemove(session, out _);
             Statistics.Disconnected();
         }
+    }
+
+    /// <summary>The standalone player, for whoever holds the token (the page embeds it, so it is not shown to others).</summary>
+    private async Task ServePageAsync(HttpContext context)
+    {
+        string? token = context.Request.Query["token"];
+        context.Response.Headers.CacheControl = "no-store";
+        if (token is null || !Token.Matches(token))
+        {
+            context.Response.StatusCode = StatusCodes.Status401Unauthorized;
+            context.Response.ContentType = "text/plain; charset=utf-8";
+            await context.Response.WriteAsync(
+                "SynthNotebook: open this page with ?token=... (the server's PageUrl gives the full address).\n");
+            return;
+        }
+        context.Response.ContentType = "text/html; charset=utf-8";
+        await context.Response.WriteAsync(PlayerWidget.Page(this, PageOptions));
     }
 
     private void OnParametersChanged(SynthParameters parameters)

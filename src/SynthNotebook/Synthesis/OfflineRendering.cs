@@ -8,7 +8,8 @@ public static class OfflineRendering
     {
         ArgumentNullException.ThrowIfNull(synth);
         var voice = synth.CreateVoice(sampleRate);
-        ParameterGuard.InRange(seconds, 0, 3600, " s");
+        // One array holds the result: at most Array.MaxLength samples (about 39 minutes at 768 kHz).
+        ParameterGuard.InRange(seconds, 0, Math.Min(3600, Math.Floor((double)Array.MaxLength / voice.SampleRate)), " s");
         var samples = new float[(int)Math.Round(seconds * voice.SampleRate)];
         voice.Read(samples);
         return samples;
@@ -18,7 +19,7 @@ public static class OfflineRendering
     public static float[] RenderBlocks(this Synth synth, int count, int? sampleRate = null)
     {
         ArgumentNullException.ThrowIfNull(synth);
-        ParameterGuard.InRange(count, 1, 100_000);
+        ParameterGuard.InRange(count, 1, Math.Min(100_000, Array.MaxLength / synth.BlockSize));
         var voice = synth.CreateVoice(sampleRate);
         var samples = new float[count * synth.BlockSize];
         for (var block = 0; block < count; block++)

@@ -158,8 +158,9 @@ public sealed class OscillatorBank : ISampleSource
             _gainRampRemaining = _rampSamples;
             _gainStep = (_gainTarget - _gain) / _rampSamples;
         }
-        else if (!glide)
+        else
         {
+            // No glide, or already at the target: also ends a ramp still heading for an abandoned target.
             _gain = _gainTarget;
             _gainRampRemaining = 0;
         }
@@ -319,7 +320,10 @@ public sealed class OscillatorBank : ISampleSource
         }
     }
 
-    /// <summary>Whole cycles dropped exactly: 2^20·δ is exact in binary, so even 10^11 samples keep ~1e-11 cycles.</summary>
+    /// <summary>
+    /// n·δ with the whole cycles dropped exactly: 2^20·δ is exact in binary, so even 10^11 samples add only ~1e-11
+    /// cycles of rounding to the error δ itself carries (δ = f/fs rounded to a double, as when rendering).
+    /// </summary>
     private static double CyclesIn(long samples, double increment)
     {
         const int Shift = 20;

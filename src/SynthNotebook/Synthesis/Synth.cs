@@ -27,7 +27,8 @@ public sealed class Synth
     /// </summary>
     public Synth(int componentCount = 5, double lowestFrequency = 200, double highestFrequency = 400,
         int sampleRate = DefaultSampleRate, int blockSize = DefaultBlockSize, TimeSpan? ramp = null)
-        : this(Linspace(ParameterGuard.InRange(componentCount, 1, SynthLimits.MaxComponents), lowestFrequency, highestFrequency),
+        : this(Linspace(ParameterGuard.InRange(componentCount, 1, SynthLimits.MaxComponents), lowestFrequency, highestFrequency,
+                ParameterGuard.InRange(sampleRate, SynthLimits.MinSampleRate, SynthLimits.MaxSampleRate)),
             sampleRate, blockSize, ramp)
     {
     }
@@ -137,10 +138,11 @@ public sealed class Synth
     private double CheckFrequency(double frequency)
         => ParameterGuard.InRange(frequency, 0, MaxFrequency, " Hz", nameof(frequency));
 
-    private static double[] Linspace(int count, double first, double last)
+    private static double[] Linspace(int count, double first, double last, int sampleRate)
     {
-        ParameterGuard.InRange(first, 0, SynthLimits.MaxSampleRate / 2.0, " Hz", "lowestFrequency");
-        ParameterGuard.InRange(last, 0, SynthLimits.MaxSampleRate / 2.0, " Hz", "highestFrequency");
+        // Checked against this synth's Nyquist frequency, so the error names the argument the caller passed.
+        ParameterGuard.InRange(first, 0, sampleRate / 2.0, " Hz", "lowestFrequency");
+        ParameterGuard.InRange(last, 0, sampleRate / 2.0, " Hz", "highestFrequency");
         var values = new double[count];
         for (var i = 0; i < count; i++)
         {

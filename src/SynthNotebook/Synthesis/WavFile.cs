@@ -66,10 +66,15 @@ public static class WavFile
         while (offset + 8 <= span.Length)
         {
             var id = span.Slice(offset, 4);
-            var size = BinaryPrimitives.ReadInt32LittleEndian(span[(offset + 4)..]);
-            var body = span.Slice(offset + 8, Math.Min(size, span.Length - offset - 8));
+            // Unsigned, as RIFF defines it; a chunk running past the end of the file is cut at the end.
+            var size = BinaryPrimitives.ReadUInt32LittleEndian(span[(offset + 4)..]);
+            var body = span.Slice(offset + 8, (int)Math.Min(size, (uint)(span.Length - offset - 8)));
             if (id.SequenceEqual("fmt "u8))
             {
+                if (body.Length < 16)
+                {
+                    throw new InvalidDataException($"{path} has a {body.Length}-byte fmt chunk; expected at least 16 bytes.");
+                }
                 var format = BinaryPrimitives.ReadUInt16LittleEndian(body);
                 var channels = BinaryPrimitives.ReadUInt16LittleEndian(body[2..]);
                 var bits = BinaryPrimitives.ReadUInt16LittleEndian(body[14..]);
@@ -93,7 +98,12 @@ public static class WavFile
                 }
                 return (samples, sampleRate.Value);
             }
-            offset += 8 + size + (size & 1);
+            var next = offset + 8L + size + (size & 1);
+            if (next > span.Length)
+            {
+                break;
+            }
+            offset = (int)next;
         }
         throw new InvalidDataException($"{path} has no data chunk.");
     }

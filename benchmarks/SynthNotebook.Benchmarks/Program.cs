@@ -1,0 +1,41 @@
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Running;
+using SynthNotebook.Benchmarks;
+
+// dotnet run -c Release --project benchmarks/SynthNotebook.Benchmarks -- <command> [options]   (see benchmarks/README.md)
+return args.FirstOrDefault() switch
+{
+    "generator" => RunGenerator(args[1..]),
+    "load" => await LoadGenerator.RunAsync(args[1..]),
+    "serve" => await ServeCommand.RunAsync(args[1..]),
+    "summarize" => LoadSummary.Run(args[1..]),
+    _ => Usage(),
+};
+
+static int RunGenerator(string[] args)
+{
+    // Artifacts next to this project (bin/Release/net10.0/ -> project folder), wherever it is run from; --artifacts overrides.
+    var artifacts = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "BenchmarkDotNet.Artifacts"));
+    var summary = BenchmarkRunner.Run<GeneratorBenchmarks>(DefaultConfig.Instance.WithArtifactsPath(artifacts), args);
+    return summary.HasCriticalValidationErrors || summary.Reports.Any(r => !r.Success) ? 1 : 0;
+}
+
+static int Usage()
+{
+    Console.Error.WriteLine("""
+        usage:
+          generator [BenchmarkDotNet args, e.g. --job short]
+              OscillatorBank: one 4096-sample block at 5/50/500 components (fresh, aged, gliding).
+          load [--clients N] [--inflight K] [--duration S] [--warmup S] [--components C] [--aged] [--seed-mode]
+               [--server-cpus 0|all|LIST] [--client-cpus 1|all|LIST] [--port P [--token T] [--pid PID]]
+               [--label TEXT] [--out FILE.jsonl] [--server-env NAME=VALUE]... [--alloc-trace] [--wait-quiet PERCENT]
+              WebSocket load: N clients each keeping K requests in flight (as /work/shared/anchors/seed/ws_load.js).
+              Without --port it starts `serve` in a child process pinned with taskset; with --port it measures
+              an external server (e.g. the seed's Python server: --port 8889 --seed-mode --pid <its pid>).
+          serve [--port P] [--components C] [--aged] [--token T]
+              Runs a SynthServer; prints "listening port=P token=T pid=PID"; reads "stats" / "quit" on stdin.
+          summarize FILE.jsonl...
+              Medians per configuration of the JSON lines written by load, as a markdown table.
+        """);
+    return 2;
+}

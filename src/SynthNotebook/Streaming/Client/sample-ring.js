@@ -1,0 +1,83 @@
+// A ring of float samples between the network and the audio clock, shared by the AudioWorklet processor and the
+// ScriptProcessorNode fallback. Preallocated; push copies a block in, pull fills one render quantum out.
+// It waits for `startSamples` before playing (the jitter cushion), and counts every quantum it could not fill.
+class SampleRing {
+  constructor(capacity) {
+    this.samples = new Float32Array(capacity);
+    this.offered = 0;      // samples ever offered to push, kept or not: the sender's count to reconcile with
+    this.written = 0;      // samples ever kept
+    this.consumed = 0;     // samples ever pulled into the output
+    this.startSamples = 0;
+    this.playing = false;  // false while (re)filling the cushion
+    this.paused = true;    // no stream: silence, and no underruns counted
+    this.underruns = 0;
+    this.late = 0;         // blocks that arrived after the ring had run dry
+    this.overflows = 0;
+    this.starved = false;
+  }
+
+  get buffered() { return this.written - this.consumed; }
+
+  configure(startSamples) { this.startSamples = Math.min(startSamples, this.samples.length); }
+
+  pause() { this.paused = true; this.playing = false; this.consumed = this.written; }
+
+  resume() { this.paused = false; this.playing = false; this.starved = false; }
+
+  receive(message) {
+    switch (message.type) {
+      case 'block': this.push(message.samples); break;
+      case 'configure': this.configure(message.startSamples); break;
+      case 'pause': this.pause(); break;
+      case 'resume': this.resume(); break;
+    }
+  }
+
+  push(block) {
+    this.offered += block.length;
+    if (this.buffered + block.length > this.samples.length) {
+      this.overflows++;
+      return false;
+    }
+    if (this.starved) {
+      this.late++;
+    }
+    const capacity = this.samples.length;
+    const start = this.written % capacity;
+    const first = Math.min(block.length, capacity - start);
+    this.samples.set(block.subarray(0, first), start);
+    this.samples.set(block.subarray(first), 0);
+    this.written += block.length;
+    return true;
+  }
+
+  pull(out) {
+    if (this.paused || (!this.playing && this.buffered < Math.max(this.startSamples, out.length))) {
+      out.fill(0);
+      return;
+    }
+    this.playing = true;
+    const count = Math.min(out.length, this.buffered);
+    const capacity = this.samples.length;
+    const start = this.consumed % capacity;
+    const first = Math.min(count, capacity - start);
+    out.set(this.samples.subarray(start, start + first), 0);
+    out.set(this.samples.subarray(0, count - first), first);
+    this.consumed += count;
+    if (count < out.length) {
+      out.fill(0, count);
+      this.underruns++;
+      this.playing = false;   // rebuild the cushion before playing on
+      this.starved = true;
+    } else {
+      this.starved = false;
+    }
+  }
+
+  report() {
+    return {
+      type: 'status', offered: this.offered, consumed: this.consumed, buffered: this.buffered, underruns: this.underruns,
+      late: this.late, overflows: this.overflows, playing: this.playing,
+    };
+  }
+}

@@ -1,0 +1,14 @@
+namespace SynthNotebook.Streaming;
+
+/// <summary>How a player widget streams: small blocks and a thin cushion keep a slider move audible within ~30 ms.</summary>
+public sealed record PlayerOptions
+{
+    /// <summary>Samples per block the player asks for (two render quanta by default).</summary>
+    public int BlockSize { get; init; } = 256;
+
+    /// <summary>Audio the player keeps queued or requested ahead of the speakers; it grows after an underrun.</summary>
+    public double TargetLatencyMs { get; init; } = 24;
+
+    /// <summary>The AudioContext's sample rate; the audio device's own rate when null (the usual choice).</summary>
+    public int? SampleRate { get; init; }
+}

@@ -1,0 +1,143 @@
+using System.Reflection;
+using System.Text.Json;
+using Microsoft.Playwright;
+using SynthNotebook.Streaming;
+
+namespace SynthNotebook.BrowserTests;
+
+/// <summary>
+/// A page with player widgets and the test-only recorder, in a fresh browser context. Pages are served under
+/// http://localhost:PORT (a secure context whose Origin the server allows) by intercepting the request.
+/// </summary>
+public sealed class PlayerPage : IAsyncDisposable
+{
+    private static readonly string RecorderScript = LoadScript("recorder.js");
+
+    private readonly IBrowserContext _context;
+    private TestPageHost? _host;
+
+    private PlayerPage(IBrowserContext context, IPage page)
+    {
+        _context = context;
+        Page = page;
+        page.Console += (_, message) => Console.Add($"{message.Type}: {message.Text}");
+        page.PageError += (_, error) => Console.Add($"pageerror: {error}");
+    }
+
+    public IPage Page { get; }
+
+    /// <summary>What the page printed: attached to failures to say why.</summary>
+    public List<string> Console { get; } = [];
+
+    /// <summary>Opens a page made of the given HTML fragments (e.g. player widgets), served from 127.0.0.1.</summary>
+    public static async Task<PlayerPage> OpenAsync(IBrowser browser, params string[] fragments)
+    {
+        var html = $"<!doctype html><html><head><meta charset=\"utf-8\"></head><body>{string.Join("\n", fragments)}</body></html>";
+        var host = await TestPageHost.StartAsync(html);
+        var result = await OpenUrlAsync(browser, host.Url);
+        result._host = host;
+        return result;
+    }
+
+    /// <summary>Opens the server's own standalone page (its HTTP root, with the token).</summary>
+    public static Task<PlayerPage> OpenServerPageAsync(IBrowser browser, SynthServer server)
+        => OpenUrlAsync(browser, server.PageUrl.ToString());
+
+    private static async Task<PlayerPage> OpenUrlAsync(IBrowser browser, string url)
+    {
+        var context = await browser.NewContextAsync();
+        await context.AddInitScriptAsync(RecorderScript);
+        var page = await context.NewPageAsync();
+        var result = new PlayerPage(context, page);
+        await page.GotoAsync(url);
+        return result;
+    }
+
+    public ILocator Player(int index) => Page.Locator(".synth-notebook-player").Nth(index);
+
+    /// <summary>Clicks Play on player <paramref name="index"/> and waits until it is connected and playing.</summary>
+    public async Task PlayAsync(int index = 0)
+    {
+        await Player(index).Locator("button[data-action=play]").ClickAsync();
+        await WaitForAsync(index, "s => s.connected && s.blocksReceived > 0");
+    }
+
+    /// <summary>The player's live statistics (its <c>stats</c> getter).</summary>
+    public async Task<PlayerStats> StatsAsync(int index = 0)
+    {
+        var json = await Player(index).EvaluateAsync<string>("root => JSON.stringify(root.synthPlayer.stats)");
+        return JsonSerializer.Deserialize<PlayerStats>(json, new JsonSerializerOptions(JsonSerializerDefaults.Web))!;
+    }
+
+    /// <summary>Waits (bounded) until a predicate over the player's stats holds.</summary>
+    public async Task WaitForAsync(int index, string predicate, float timeoutMs = 15_000)
+    {
+        var handle = await Player(index).ElementHandleAsync();
+        try
+        {
+            await Page.WaitForFunctionAsync($"root => ({predicate})(root.synthPlayer.stats)", handle,
+                new PageWaitForFunctionOptions { Timeout = timeoutMs, PollingInterval = 20 });
+        }
+        catch (TimeoutException ex)
+        {
+            var stats = await Player(index).EvaluateAsync<string>("root => JSON.stringify(root.synthPlayer.stats)");
+            throw new TimeoutException($"Player {index} never satisfied {predicate}. Stats: {stats}. Console: {string.Join(" | ", Console)}", ex);
+        }
+    }
+
+    /// <summary>Frames the recorder of capture <paramref name="index"/> holds now.</summary>
+    public Task<int> CapturedFramesAsync(int index = 0)
+        => Page.EvaluateAsync<int>($"() => window.__synthCaptures[{index}].frames");
+
+    /// <summary>Waits until the recorder has captured <paramref name="seconds"/> more of audio than it holds now.</summary>
+    public async Task CaptureMoreAsync(int index, double seconds, int sampleRate, float timeoutMs = 60_000)
+        => await WaitForCaptureAsync(index, await CapturedFramesAsync(index) + (int)(seconds * sampleRate), timeoutMs);
+
+    /// <summary>Waits until the recorder of capture <paramref name="index"/> holds at least <paramref name="frames"/> frames.</summary>
+    public async Task WaitForCaptureAsync(int index, int frames, float timeoutMs = 30_000)
+        => await Page.WaitForFunctionAsync($"() => window.__synthCaptures[{index}] && window.__synthCaptures[{index}].frames >= {frames}",
+            null, new PageWaitForFunctionOptions { Timeout = timeoutMs, PollingInterval = 50 });
+
+    /// <summary>The samples the recorder saw (what was played), pulled into C#.</summary>
+    public async Task<Capture> CaptureAsync(int index = 0)
+    {
+        var frames = await Page.EvaluateAsync<int>($"() => window.__synthCaptures[{index}].frames");
+        var samples = new float[frames];
+        const int Chunk = 1 << 16;
+        for (var offset = 0; offset < frames; offset += Chunk)
+        {
+            var count = Math.Min(Chunk, frames - offset);
+            var base64 = await Page.EvaluateAsync<string>($"() => window.__synthCaptureBase64({index}, {offset}, {count})");
+            var bytes = Convert.FromBase64String(base64);
+            Buffer.BlockCopy(bytes, 0, samples, offset * sizeof(float), bytes.Length);
+        }
+        var startFrame = await Page.EvaluateAsync<long>($"() => window.__synthCaptures[{index}].startFrame");
+        var moves = await Page.EvaluateAsync<long[]>($"() => window.__synthCaptures[{index}].moves");
+        var sampleRate = await Page.EvaluateAsync<int>($"() => window.__synthCaptures[{index}].context.sampleRate");
+        return new Capture(samples, sampleRate, startFrame, moves);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _context.CloseAsync();
+        if (_host is not null)
+        {
+            await _host.DisposeAsync();
+        }
+    }
+
+    private static string LoadScript(string name)
+    {
+        using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream($"SynthNotebook.BrowserTests.TestPages.{name}")
+            ?? throw new InvalidOperationException($"Test page script {name} is not embedded.");
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd();
+    }
+}
+
+/// <summary>The player's <c>stats</c> as JSON.</summary>
+public sealed record PlayerStats(bool Connected, double SampleRate, int BlockSize, double BufferedMs, double TargetMs,
+    int Underruns, int Late, int Overflows, int BlocksReceived, double[] LatenciesMs, string Status);
+
+/// <summary>What the recorder captured: samples in play order, the audio frame of the first, and slider-move frames.</summary>
+public sealed record Capture(float[] Samples, int SampleRate, long StartFrame, long[] MoveFrames);

@@ -1,0 +1,209 @@
+using SynthNotebook.Streaming;
+using SynthNotebook.Synthesis;
+using SynthNotebook.Tests.Synthesis;
+using Xunit.Abstractions;
+
+namespace SynthNotebook.BrowserTests;
+
+/// <summary>The widget in a real Chromium: what it PLAYED, captured by a recorder before the speakers.</summary>
+[Collection(BrowserCollection.Name)]
+public sealed class PlayerTests(BrowserFixture browser, ITestOutputHelper output)
+{
+    private const int BlockSize = 256;   // PlayerOptions' default
+
+    [Theory]
+    [InlineData(44_100)]
+    [InlineData(48_000)]
+    public async Task PlaysTheStreamSampleExactAtTheRightPitch(int sampleRate)
+    {
+        await using var server = await SynthServer.StartAsync(new Synth(), new SynthServerOptions { Port = 0 });
+        await using var page = await PlayerPage.OpenAsync(browser.Browser,
+            PlayerWidget.Html(server, new PlayerOptions { SampleRate = sampleRate }));
+
+        await page.PlayAsync();
+        await page.CaptureMoreAsync(0, 3.2, sampleRate);
+        var capture = await page.CaptureAsync();
+
+        Assert.Equal(sampleRate, capture.SampleRate);
+        var reference = PlayedAudio.Reference(sampleRate, BlockSize, capture.Samples.Length);
+        var start = PlayedAudio.FindStart(capture.Samples, reference);
+        var played = capture.Samples.Length - start;
+        Assert.True(played >= 3 * sampleRate, $"only {played} samples played after the first");
+        Assert.Equal(0, PlayedAudio.Mismatches(capture.Samples, start, reference));
+
+        var window = capture.Samples.AsSpan(start, 1 << 17 <= played ? 1 << 17 : 1 << 16);
+        var magnitudes = Spectrum.Magnitudes(window);
+        foreach (var frequency in new[] { 200.0, 250, 300, 350, 400 })
+        {
+            var expected = Spectrum.HzToBin(frequency, window.Length, sampleRate);
+            var peak = Spectrum.PeakBin(magnitudes, expected - 3, expected + 3);
+            Assert.InRange(peak, expected - 1, expected + 1);
+        }
+        Assert.Equal(0, (await page.StatsAsync()).Underruns);
+    }
+
+    [Fact]
+    public async Task SliderMovesChangeThePlayedFrequencyWithinBoundedLatency()
+    {
+        const int SampleRate = 48_000;
+        var synth = new Synth();
+        await using var server = await SynthServer.StartAsync(synth, new SynthServerOptions { Port = 0 });
+        await using var page = await PlayerPage.OpenAsync(browser.Browser,
+            PlayerWidget.Html(server, new PlayerOptions { SampleRate = SampleRate }));
+        await page.PlayAsync();
+        await page.CaptureMoreAsync(0, 0.5, SampleRate);
+
+        // Click the first frequency slider at several positions, as a person would; the server's synth says
+        // which frequency each click sent.
+        var slider = page.Player(0).Locator("input[name=frequency-0]");
+        var box = (await slider.BoundingBoxAsync())!;
+        var sent = new List<double>();
+        foreach (var fraction in new[] { 0.62, 0.48, 0.70, 0.55, 0.66, 0.45, 0.60, 0.52 })
+        {
+            var before = synth.Parameters.Version;
+            await page.Page.Mouse.ClickAsync(box.X + box.Width * (float)fraction, box.Y + box.Height / 2);
+            await WaitUntilAsync(() => synth.Parameters.Version > before);
+            sent.Add(synth.GetFrequency(0));
+            await page.CaptureMoreAsync(0, 0.25, SampleRate);
+        }
+        await page.CaptureMoreAsync(0, 0.5, SampleRate);
+        var capture = await page.CaptureAsync();
+        Assert.Equal(sent.Count, capture.MoveFrames.Length);
+
+        // Find, change by change, the block at which each took effect, and check the whole capture against a
+        // render with the changes at those blocks.
+        var changes = new List<FrequencyChange>();
+        var reference = PlayedAudio.Reference(SampleRate, BlockSize, capture.Samples.Length);
+        var start = PlayedAudio.FindStart(capture.Samples, reference);
+        var latencies = new List<double>();
+        foreach (var (frequency, move) in sent.Zip(capture.MoveFrames))
+        {
+            var changedAt = PlayedAudio.FirstMismatch(capture.Samples, start, reference);
+            Assert.True(changedAt >= 0, $"the change to {frequency} Hz was never heard");
+            changes.Add(new FrequencyChange(changedAt / BlockSize, 0, frequency));
+            reference = PlayedAudio.Reference(SampleRate, BlockSize, capture.Samples.Length, changes);
+            var movedAt = move - capture.StartFrame - start;
+            var latencyMs = (changedAt - movedAt) * 1000.0 / SampleRate;
+            latencies.Add(latencyMs);
+            Assert.InRange(latencyMs, 0, 150);
+        }
+        Assert.Equal(0, PlayedAudio.Mismatches(capture.Samples, start, reference));
+
+        var tail = capture.Samples.AsSpan(capture.Samples.Length - (1 << 14));
+        var magnitudes = Spectrum.Magnitudes(tail);
+        var expected = Spectrum.HzToBin(sent[^1], tail.Length, SampleRate);
+        Assert.InRange(Spectrum.PeakBin(magnitudes, expected - 3, expected + 3), expected - 1, expected + 1);
+
+        latencies.Sort();
+        output.WriteLine($"slider→sound latency over {latencies.Count} moves: median {latencies[latencies.Count / 2]:0.0} ms, " +
+                         $"max {latencies[^1]:0.0} ms; player's own estimate: " +
+                         string.Join(", ", (await page.StatsAsync()).LatenciesMs.Select(l => l.ToString("0"))));
+    }
+
+    [Fact]
+    public async Task TwentySecondsOfSteadyPlayHaveNoUnderrunAndNoGap()
+    {
+        const int SampleRate = 48_000;
+        await using var server = await SynthServer.StartAsync(new Synth(), new SynthServerOptions { Port = 0 });
+        await using var page = await PlayerPage.OpenAsync(browser.Browser,
+            PlayerWidget.Html(server, new PlayerOptions { SampleRate = SampleRate }));
+        await page.PlayAsync();
+        await page.CaptureMoreAsync(0, 20.2, SampleRate);
+
+        var stats = await page.StatsAsync();
+        var capture = await page.CaptureAsync();
+        var reference = PlayedAudio.Reference(SampleRate, BlockSize, capture.Samples.Length);
+        var start = PlayedAudio.FindStart(capture.Samples, reference);
+        output.WriteLine($"buffered {stats.BufferedMs:0.0} ms, target {stats.TargetMs:0.0} ms, late {stats.Late}, {stats.Status}");
+        Assert.Equal(0, stats.Underruns);
+        Assert.True(capture.Samples.Length - start >= 20 * SampleRate);
+        Assert.Equal(0, PlayedAudio.Mismatches(capture.Samples, start, reference));
+    }
+
+    [Fact]
+    public async Task ReconnectsAfterTheServerRestartsAndStopReleasesEverything()
+    {
+        await using var first = await SynthServer.StartAsync(new Synth(), new SynthServerOptions { Port = 0 });
+        var port = first.Port;
+        await using var page = await PlayerPage.OpenAsync(browser.Browser, PlayerWidget.Html(first));
+        await page.PlayAsync();
+
+        // Re-running the server cell: a new server on the same port (it keeps the token).
+        await using var second = await SynthServer.StartAsync(new Synth(), new SynthServerOptions { Port = port });
+        await page.WaitForAsync(0, "s => s.status.includes('reconnecting')");
+        await page.WaitForAsync(0, "s => s.connected && s.blocksReceived > 10");
+        await WaitUntilAsync(() => second.Statistics.Clients == 1);
+
+        await page.Player(0).Locator("button[data-action=stop]").ClickAsync();
+        await WaitUntilAsync(() => second.Statistics.Clients == 0);
+        var stats = await page.StatsAsync();
+        Assert.False(stats.Connected);
+        Assert.StartsWith("stopped", stats.Status);
+        Assert.Equal("closed", await page.Player(0).EvaluateAsync<string>("root => root.synthPlayer.context.state"));
+        Assert.True(await page.Player(0).EvaluateAsync<bool>("root => root.synthPlayer.socket === null"));
+        Assert.Equal(1, second.Statistics.Connections);
+    }
+
+    [Fact]
+    public async Task TwoPlayersOnOnePageEachPlayExactlyAndShareSliders()
+    {
+        const int SampleRate = 44_100;
+        var synth = new Synth();
+        await using var server = await SynthServer.StartAsync(synth, new SynthServerOptions { Port = 0 });
+        var options = new PlayerOptions { SampleRate = SampleRate };
+        await using var page = await PlayerPage.OpenAsync(browser.Browser,
+            PlayerWidget.Html(server, options), PlayerWidget.Html(server, options));
+        await page.PlayAsync(0);
+        await page.PlayAsync(1);
+        await page.CaptureMoreAsync(0, 2, SampleRate);
+        await page.CaptureMoreAsync(1, 2, SampleRate);
+
+        foreach (var index in new[] { 0, 1 })
+        {
+            var capture = await page.CaptureAsync(index);
+            var reference = PlayedAudio.Reference(SampleRate, BlockSize, capture.Samples.Length);
+            var start = PlayedAudio.FindStart(capture.Samples, reference);
+            Assert.Equal(0, PlayedAudio.Mismatches(capture.Samples, start, reference));
+        }
+
+        // A gain move on the first player reaches the server and moves the second player's slider.
+        var gain = page.Player(0).Locator("input[name=gain]");
+        var box = (await gain.BoundingBoxAsync())!;
+        await page.Page.Mouse.ClickAsync(box.X + box.Width * 0.25f, box.Y + box.Height / 2);
+        await WaitUntilAsync(() => synth.Gain < 0.9);
+        var expected = (int)Math.Round(synth.Gain / 2 * 1000);
+        await page.Page.WaitForFunctionAsync(
+            $"() => document.querySelectorAll('.synth-notebook-player')[1].querySelector('input[name=gain]').value === '{expected}'");
+    }
+
+    [Fact]
+    public async Task TheServersOwnPagePlaysTheSameWay()
+    {
+        await using var server = await SynthServer.StartAsync(new Synth(), new SynthServerOptions { Port = 0 });
+        using (var http = new HttpClient())
+        {
+            var refused = await http.GetAsync($"http://127.0.0.1:{server.Port}/");
+            Assert.Equal(System.Net.HttpStatusCode.Unauthorized, refused.StatusCode);
+        }
+        await using var page = await PlayerPage.OpenServerPageAsync(browser.Browser, server);
+        await page.PlayAsync();
+        var sampleRate = (int)(await page.StatsAsync()).SampleRate;
+        await page.CaptureMoreAsync(0, 3.2, sampleRate);
+
+        var capture = await page.CaptureAsync();
+        var reference = PlayedAudio.Reference(sampleRate, BlockSize, capture.Samples.Length);
+        var start = PlayedAudio.FindStart(capture.Samples, reference);
+        Assert.True(capture.Samples.Length - start >= 3 * sampleRate);
+        Assert.Equal(0, PlayedAudio.Mismatches(capture.Samples, start, reference));
+    }
+
+    /// <summary>A bounded wait for a server-side condition that follows a browser action.</summary>
+    private static async Task WaitUntilAsync(Func<bool> condition, int timeoutMs = 10_000)
+    {
+        using var timeout = new CancellationTokenSource(timeoutMs);
+        while (!condition())
+        {
+            await Task.Delay(10, timeout.Token);
+        }
+    }
+}
