@@ -56,6 +56,14 @@ internal static class LoadSummary
             ? $"{r["components"]} comp{((bool?)r["aged"] == true ? " aged" : "")}, server CPUs {r["server_cpus"]}"
             : "external";
         var mode = (bool?)r["seed_mode"] == true ? "seed mode" : "v1";
+        if ((string?)r["tiering"] == "default")
+        {
+            mode += $", default tiering, {r["warmup_s"]} s warm-up";
+        }
+        if ((bool?)r["client_inline"] == false)
+        {
+            mode += ", thread-pool client";
+        }
         if ((string?)r["server_env"] is { } environment)
         {
             mode += ", " + environment;

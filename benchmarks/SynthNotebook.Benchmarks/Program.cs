@@ -29,6 +29,7 @@ static int Usage()
           load [--clients N] [--inflight K] [--duration S] [--warmup S] [--components C] [--aged] [--seed-mode]
                [--server-cpus 0|all|LIST] [--client-cpus 1|all|LIST] [--port P [--token T] [--pid PID]]
                [--label TEXT] [--out FILE.jsonl] [--server-env NAME=VALUE]... [--alloc-trace] [--wait-quiet PERCENT]
+               [--tiering fast|default] [--client-threadpool]
               WebSocket load: N clients each keeping K requests in flight (as /work/shared/anchors/seed/ws_load.js).
               Without --port it starts `serve` in a child process pinned with taskset; with --port it measures
               an external server (e.g. the seed's Python server: --port 8889 --seed-mode --pid <its pid>).

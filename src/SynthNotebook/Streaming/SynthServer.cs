@@ -145,6 +145,7 @@ public sealed class SynthServer : IAsyncDisposable, IDisposable
 
     private static WebApplication BuildApp(SynthServerOptions options)
     {
+        EnsureThreadPoolHeadroom();
         // The empty builder reads no configuration, environment or appsettings: nothing outside this call can
         // change the address, and nothing logs into the notebook's output.
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
@@ -153,10 +154,27 @@ public sealed class SynthServer : IAsyncDisposable, IDisposable
             kestrel.AddServerHeader = false;
             kestrel.Listen(options.Address, options.Port);
         });
+
         builder.Services.Configure<Microsoft.Extensions.Hosting.HostOptions>(host => host.ShutdownTimeout = GracefulStop);
         var app = builder.Build();
         app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(20) });
         return app;
+    }
+
+    /// <summary>
+    /// Audio must not wait for the host's thread pool. A notebook kernel (or a test host) may keep pool threads
+    /// blocked, and a starved pool adds a thread only about every half second: measured in Chromium, a 0.6 s hole in
+    /// the stream. Below its minimum the pool starts threads at once, so the minimum is raised (never lowered).
+    /// </summary>
+    private static void EnsureThreadPoolHeadroom()
+    {
+        const int WorkersPerCore = 8;
+        ThreadPool.GetMinThreads(out var workers, out var io);
+        var wanted = Environment.ProcessorCount * WorkersPerCore;
+        if (workers < wanted)
+        {
+            ThreadPool.SetMinThreads(wanted, io);
+        }
     }
 
     private static int ReadBoundPort(WebApplication app)

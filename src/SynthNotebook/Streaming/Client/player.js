@@ -41,10 +41,7 @@ class SynthPlayer {
     this.floorMs = config.targetLatencyMs;   // the thinnest cushion allowed; raised by underruns
     this.targetMs = WARMUP_TARGET_MS;
     this.calmSince = 0;
-    this.granted = 0;
-    this.received = 0;
-    this.pushed = 0;             // samples ever handed to the ring
-    this.ring = { offered: 0, consumed: 0, buffered: 0, underruns: 0, late: 0, overflows: 0 };  // its last report
+    this.resetCounters();
     this.lastRefresh = 0;
     this.pendingChange = null;   // { sentAt, version } of the newest slider move not yet heard
     this.latencies = [];
@@ -168,8 +165,16 @@ class SynthPlayer {
       overflows: this.ring.overflows,
       blocksReceived: this.received,
       latenciesMs: [...this.latencies],
+      changesHeard: this.changesHeard ?? 0,
       status: this.statusText,
     };
+  }
+
+  resetCounters() {
+    this.granted = 0;
+    this.received = 0;
+    this.pushed = 0;             // samples ever handed to this audio graph's ring
+    this.ring = { offered: 0, consumed: 0, buffered: 0, underruns: 0, late: 0, overflows: 0 };  // its last report
   }
 
   // ----- audio graph ----------------------------------------------------------------------------------------
@@ -177,6 +182,7 @@ class SynthPlayer {
   async play() {
     if (!this.userStopped) return;
     this.userStopped = false;
+    this.resetCounters();
     const options = { latencyHint: 'interactive' };
     if (this.config.sampleRate) options.sampleRate = this.config.sampleRate;
     this.context = new AudioContext(options);
@@ -307,6 +313,7 @@ class SynthPlayer {
   }
 
   onBlock(buffer) {
+    if (!this.sink) return;      // stopped while the block was on its way
     const header = new DataView(buffer, 0, HEADER_BYTES);
     const version = header.getUint32(8, true);
     const count = header.getUint32(12, true);
@@ -317,6 +324,7 @@ class SynthPlayer {
       // Heard after: the time until this block arrived, plus the audio queued in front of it.
       const queuedMs = this.queued() / this.context.sampleRate * 1000;
       this.latencies.push(performance.now() - change.sentAt + queuedMs);
+      this.changesHeard = (this.changesHeard ?? 0) + 1;
       if (this.latencies.length > LATENCY_WINDOW) this.latencies.shift();
       this.pendingChange = null;
     }
@@ -380,6 +388,7 @@ class SynthPlayer {
     this.sink?.send({ type: 'pause' });
     if (this.userStopped) return;
     const reason = `${event.code}${event.reason ? ` ${event.reason}` : ''}`;
+    console.info(`SynthNotebook: connection closed: ${reason}`);
     if (event.code === 1008 || event.code === 1002 || event.code === 1007) {
       this.setStatus(`refused by the server (${reason}): re-run the cell that shows the player`);
       this.release();

@@ -11,7 +11,7 @@ class SampleRing {
     this.playing = false;  // false while (re)filling the cushion
     this.paused = true;    // no stream: silence, and no underruns counted
     this.underruns = 0;
-    this.late = 0;         // blocks that arrived after the ring had run dry
+    this.late = 0;         // underruns ended by a block that came too late
     this.overflows = 0;
     this.starved = false;
   }
@@ -40,7 +40,8 @@ class SampleRing {
       return false;
     }
     if (this.starved) {
-      this.late++;
+      this.late++;            // it arrived after the ring had run dry for want of it
+      this.starved = false;
     }
     const capacity = this.samples.length;
     const start = this.written % capacity;
@@ -69,8 +70,6 @@ class SampleRing {
       this.underruns++;
       this.playing = false;   // rebuild the cushion before playing on
       this.starved = true;
-    } else {
-      this.starved = false;
     }
   }
 

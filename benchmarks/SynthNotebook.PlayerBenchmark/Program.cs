@@ -1,0 +1,95 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Microsoft.Playwright;
+using SynthNotebook.Streaming;
+using SynthNotebook.Synthesis;
+
+// A scripted browser run of the player (a benchmark, not a test): the server's own page in headless Debian Chromium,
+// a slider move every 500 ms, the player's stats sampled every 100 ms. Reports underruns, buffered ms and
+// slider→sound latency (the player's own measure: input event → first block with the change, plus audio queued
+// in front of it).
+//   dotnet run -c Release --project benchmarks/SynthNotebook.PlayerBenchmark -- [--seconds 60] [--sample-rate 48000]
+var seconds = Option("--seconds", 60);
+var sampleRate = Option("--sample-rate", 48_000);
+
+var synth = new Synth();
+await using var server = await SynthServer.StartAsync(synth, new SynthServerOptions { Port = 0 });
+server.PageOptions = new PlayerOptions { SampleRate = sampleRate };
+
+using var playwright = await Playwright.CreateAsync();
+await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+{
+    ExecutablePath = "/usr/bin/chromium",
+    Headless = true,
+    Args =
+    [
+        "--autoplay-policy=no-user-gesture-required", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run",
+    ],
+});
+var page = await browser.NewPageAsync();
+await page.GotoAsync(server.PageUrl.ToString());
+var player = page.Locator(".synth-notebook-player");
+await player.Locator("button[data-action=play]").ClickAsync();
+await page.WaitForFunctionAsync("() => document.querySelector('.synth-notebook-player').synthPlayer.stats.blocksReceived > 0");
+
+var slider = player.Locator("input[name=frequency-0]");
+var box = (await slider.BoundingBoxAsync())!;
+var random = new Random(7);
+var buffered = new List<double>();
+var latencies = new List<double>();
+var heard = 0;
+var clock = Stopwatch.StartNew();
+var nextMove = TimeSpan.FromSeconds(2);   // let the cushion settle first
+PlayerStats stats;
+do
+{
+    await Task.Delay(100);
+    stats = await Stats();
+    buffered.Add(stats.BufferedMs);
+    if (stats.ChangesHeard > heard)
+    {
+        latencies.AddRange(stats.LatenciesMs.TakeLast(stats.ChangesHeard - heard));
+        heard = stats.ChangesHeard;
+    }
+    if (clock.Elapsed >= nextMove)
+    {
+        await page.Mouse.ClickAsync(box.X + box.Width * (float)(0.4 + 0.3 * random.NextDouble()), box.Y + box.Height / 2);
+        nextMove += TimeSpan.FromMilliseconds(500);
+    }
+}
+while (clock.Elapsed < TimeSpan.FromSeconds(seconds));
+
+buffered.Sort();
+latencies.Sort();
+var report = new
+{
+    seconds,
+    sampleRate,
+    underruns = stats.Underruns,
+    late = stats.Late,
+    bufferedMs = new { min = buffered[0], median = Percentile(buffered, 50), max = buffered[^1] },
+    targetMs = stats.TargetMs,
+    sliderMoves = latencies.Count,
+    latencyMs = new { p50 = Percentile(latencies, 50), p95 = Percentile(latencies, 95), max = latencies.LastOrDefault() },
+};
+Console.WriteLine(JsonSerializer.Serialize(report));
+Console.WriteLine($"underruns {stats.Underruns}, buffered {report.bufferedMs.min:0.0}/{report.bufferedMs.median:0.0}/{report.bufferedMs.max:0.0} ms " +
+                  $"(min/median/max), slider→sound p50 {report.latencyMs.p50:0.0} ms, p95 {report.latencyMs.p95:0.0} ms over {latencies.Count} moves");
+return;
+
+async Task<PlayerStats> Stats() => JsonSerializer.Deserialize<PlayerStats>(
+    await player.EvaluateAsync<string>("root => JSON.stringify(root.synthPlayer.stats)"),
+    new JsonSerializerOptions(JsonSerializerDefaults.Web))!;
+
+static double Percentile(List<double> sorted, double p)
+    => sorted.Count == 0 ? double.NaN : sorted[Math.Min(sorted.Count - 1, (int)Math.Floor(p / 100 * sorted.Count))];
+
+int Option(string name, int fallback)
+{
+    var index = Array.IndexOf(args, name);
+    return index >= 0 && index + 1 < args.Length ? int.Parse(args[index + 1]) : fallback;
+}
+
+internal sealed record PlayerStats(bool Connected, double BufferedMs, double TargetMs, int Underruns, int Late,
+    int BlocksReceived, double[] LatenciesMs, int ChangesHeard);
