@@ -85,7 +85,9 @@ public sealed class PlayerTests(BrowserFixture browser, ITestOutputHelper output
             var movedAt = move - capture.StartFrame - start;
             var latencyMs = (changedAt - movedAt) * 1000.0 / SampleRate;
             latencies.Add(latencyMs);
-            Assert.InRange(latencyMs, 0, 150);
+            Assert.True(latencyMs is >= 0 and <= 150,
+                $"change to {frequency} Hz: moved at stream sample {movedAt}, heard at {changedAt} ({latencyMs:0.0} ms); " +
+                $"capture start {start}, start frame {capture.StartFrame}; {await page.StatsAsync()}");
         }
         Assert.Equal(0, PlayedAudio.Mismatches(capture.Samples, start, reference));
 
@@ -140,7 +142,8 @@ public sealed class PlayerTests(BrowserFixture browser, ITestOutputHelper output
         Assert.False(stats.Connected);
         Assert.StartsWith("stopped", stats.Status);
         Assert.Equal("closed", await page.Player(0).EvaluateAsync<string>("root => root.synthPlayer.context.state"));
-        Assert.True(await page.Player(0).EvaluateAsync<bool>("root => root.synthPlayer.socket === null"));
+        // The link (the Worker that owned the socket) is disposed once its socket reported the close.
+        await page.Page.WaitForFunctionAsync("() => document.querySelector('.synth-notebook-player').synthPlayer.link === null");
         Assert.Equal(1, second.Statistics.Connections);
     }
 
@@ -163,7 +166,9 @@ public sealed class PlayerTests(BrowserFixture browser, ITestOutputHelper output
             var capture = await page.CaptureAsync(index);
             var reference = PlayedAudio.Reference(SampleRate, BlockSize, capture.Samples.Length);
             var start = PlayedAudio.FindStart(capture.Samples, reference);
-            Assert.Equal(0, PlayedAudio.Mismatches(capture.Samples, start, reference));
+            Assert.True(PlayedAudio.Mismatches(capture.Samples, start, reference) == 0,
+                $"player {index}: first mismatch at stream sample {PlayedAudio.FirstMismatch(capture.Samples, start, reference)} " +
+                $"(capture starts it at {start}); {await page.StatsAsync(index)}");
         }
 
         // A gain move on the first player reaches the server and moves the second player's slider.

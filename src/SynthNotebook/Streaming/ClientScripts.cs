@@ -6,12 +6,17 @@ internal static class ClientScripts
     private static readonly Lazy<string> SampleRingSource = new(() => Load("sample-ring.js"));
     private static readonly Lazy<string> PlayerSource = new(() => Load("player.js"));
     private static readonly Lazy<string> WorkletSource = new(() => Load("player-worklet.js"));
+    private static readonly Lazy<string> StreamLinkSource = new(() => Load("stream-link.js"));
+    private static readonly Lazy<string> WorkerSource = new(() => Load("stream-worker.js"));
 
-    /// <summary>The main-thread player: the ring (for the fallback) and the widget.</summary>
-    public static string Player => SampleRingSource.Value + "\n" + PlayerSource.Value;
+    /// <summary>The widget, with the ring and the stream link for pages that allow no AudioWorklet or Worker.</summary>
+    public static string Player => string.Join("\n", SampleRingSource.Value, StreamLinkSource.Value, PlayerSource.Value);
 
     /// <summary>The AudioWorklet module, loaded by the player from a Blob URL.</summary>
     public static string Worklet => SampleRingSource.Value + "\n" + WorkletSource.Value;
+
+    /// <summary>The Worker that owns the socket, loaded by the player from a Blob URL.</summary>
+    public static string Worker => StreamLinkSource.Value + "\n" + WorkerSource.Value;
 
     private static string Load(string name)
     {

@@ -37,6 +37,7 @@ public static class PlayerWidget
             targetLatencyMs = options.TargetLatencyMs,
             sampleRate = options.SampleRate,
             workletSource = ClientScripts.Worklet,
+            workerSource = ClientScripts.Worker,
         });
         return $"""
             <div id="{id}" class="synth-notebook-player"></div>

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Net.WebSockets;
+using System.Runtime.CompilerServices;
 using System.Text;
 using System.Threading.Channels;
 using SynthNotebook.Synthesis;
@@ -50,6 +51,7 @@ internal sealed class StreamSession
     {
         var buffer = new byte[_options.MaxMessageBytes];
         var writer = Task.CompletedTask;
+        using var stopWriter = abort.Register(static wake => ((Channel<bool>)wake!).Writer.TryComplete(), _wake);
         try
         {
             try
@@ -119,7 +121,7 @@ internal sealed class StreamSession
 
     private async Task GreetAsync(byte[] buffer, CancellationToken abort)
     {
-        var receive = ReceiveMessageAsync(buffer, abort);
+        var receive = ReceiveMessageAsync(buffer, abort).AsTask();
         if (await Task.WhenAny(receive, Task.Delay(_options.HelloTimeout, abort)) != receive)
         {
             throw new SessionClose(WebSocketCloseStatus.PolicyViolation,
@@ -353,14 +355,16 @@ internal sealed class StreamSession
                 await SendBlockAsync(abort);
                 continue;
             }
-            if (!await wake.WaitToReadAsync(abort))
+            // No token: a cancellable wait allocates a waiter every time; abort completes the channel instead.
+            if (!await wake.WaitToReadAsync())
             {
                 return;
             }
         }
     }
 
-    private async Task SendBlockAsync(CancellationToken abort)
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    private async ValueTask SendBlockAsync(CancellationToken abort)
     {
         var frame = _frame!;
         _voice!.Read(frame.Samples);
@@ -371,6 +375,7 @@ internal sealed class StreamSession
         }
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<bool> SendAsync(ReadOnlyMemory<byte> data, WebSocketMessageType type, CancellationToken abort)
     {
         await _sendLock.WaitAsync(abort);
@@ -390,7 +395,8 @@ internal sealed class StreamSession
     }
 
     /// <summary>Reads one whole message into <paramref name="buffer"/>; a larger one is a 1009 violation.</summary>
-    private async Task<(WebSocketMessageType Type, int Length)> ReceiveMessageAsync(byte[] buffer, CancellationToken abort)
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<(WebSocketMessageType Type, int Length)> ReceiveMessageAsync(byte[] buffer, CancellationToken abort)
     {
         var length = 0;
         while (true)

@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace SynthNotebook.Synthesis;
@@ -235,59 +236,88 @@ public sealed class OscillatorBank : ISampleSource
     // Four independent recurrences per loop hide the latency of each one's fused multiply-add chain.
     private void RenderSteady4(ReadOnlySpan<int> indices, Span<double> accumulator)
     {
-        var (y0, p0, k0, a0) = Anchor(indices[0]);
-        var (y1, p1, k1, a1) = Anchor(indices[1]);
-        var (y2, p2, k2, a2) = Anchor(indices[2]);
-        var (y3, p3, k3, a3) = Anchor(indices[3]);
-        var vectors = MemoryMarshal.Cast<double, Vector<double>>(accumulator);
-        for (var j = 0; j < vectors.Length; j++)
-        {
-            vectors[j] += (y0 * a0 + y1 * a1) + (y2 * a2 + y3 * a3);
-            (y0, p0) = (Vector.FusedMultiplyAdd(k0, y0, -p0), y0);
-            (y1, p1) = (Vector.FusedMultiplyAdd(k1, y1, -p1), y1);
-            (y2, p2) = (Vector.FusedMultiplyAdd(k2, y2, -p2), y2);
-            (y3, p3) = (Vector.FusedMultiplyAdd(k3, y3, -p3), y3);
-        }
-        for (var t = vectors.Length * Lanes; t < accumulator.Length; t++)
-        {
-            var lane = t - vectors.Length * Lanes;
-            accumulator[t] += y0[lane] * a0 + y1[lane] * a1 + y2[lane] * a2 + y3[lane] * a3;
-        }
+        var (y0, p0, k0) = Anchor(indices[0]);
+        var (y1, p1, k1) = Anchor(indices[1]);
+        var (y2, p2, k2) = Anchor(indices[2]);
+        var (y3, p3, k3) = Anchor(indices[3]);
+        Recur4(accumulator, y0, p0, k0, y1, p1, k1, y2, p2, k2, y3, p3, k3);
         foreach (var index in indices)
         {
             AdvancePhase(ref _oscillators[index], accumulator.Length);
         }
     }
 
-    private void RenderSteady1(int index, Span<double> accumulator)
+    /// <summary>
+    /// The inner loop, apart so that its state is plain vector parameters the JIT keeps in registers (12 of the 16 AVX
+    /// registers); tuples or out variables made it store and reload every recurrence through the stack each step.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // optimised from the first block, not after tiering up
+    private static void Recur4(Span<double> accumulator,
+        Vector<double> y0, Vector<double> p0, Vector<double> k0, Vector<double> y1, Vector<double> p1, Vector<double> k1,
+        Vector<double> y2, Vector<double> p2, Vector<double> k2, Vector<double> y3, Vector<double> p3, Vector<double> k3)
     {
-        var (y, previous, k, amplitude) = Anchor(index);
         var vectors = MemoryMarshal.Cast<double, Vector<double>>(accumulator);
         for (var j = 0; j < vectors.Length; j++)
         {
-            vectors[j] += y * amplitude;
-            (y, previous) = (Vector.FusedMultiplyAdd(k, y, -previous), y);
+            vectors[j] += (y0 + y1) + (y2 + y3);
+            var n0 = Vector.FusedMultiplyAdd(k0, y0, -p0);
+            var n1 = Vector.FusedMultiplyAdd(k1, y1, -p1);
+            var n2 = Vector.FusedMultiplyAdd(k2, y2, -p2);
+            var n3 = Vector.FusedMultiplyAdd(k3, y3, -p3);
+            p0 = y0;
+            p1 = y1;
+            p2 = y2;
+            p3 = y3;
+            y0 = n0;
+            y1 = n1;
+            y2 = n2;
+            y3 = n3;
         }
         for (var t = vectors.Length * Lanes; t < accumulator.Length; t++)
         {
-            accumulator[t] += y[t - vectors.Length * Lanes] * amplitude;
+            var lane = t - vectors.Length * Lanes;
+            accumulator[t] += y0[lane] + y1[lane] + y2[lane] + y3[lane];
         }
+    }
+
+    private void RenderSteady1(int index, Span<double> accumulator)
+    {
+        var (y, previous, k) = Anchor(index);
+        Recur1(accumulator, y, previous, k);
         AdvancePhase(ref _oscillators[index], accumulator.Length);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Recur1(Span<double> accumulator, Vector<double> y, Vector<double> previous, Vector<double> k)
+    {
+        var vectors = MemoryMarshal.Cast<double, Vector<double>>(accumulator);
+        for (var j = 0; j < vectors.Length; j++)
+        {
+            vectors[j] += y;
+            var next = Vector.FusedMultiplyAdd(k, y, -previous);
+            previous = y;
+            y = next;
+        }
+        for (var t = vectors.Length * Lanes; t < accumulator.Length; t++)
+        {
+            accumulator[t] += y[t - vectors.Length * Lanes];
+        }
+    }
+
     /// <summary>
-    /// Starts a recurrence at the oscillator's exact phase: lane l of <c>y</c> holds sin(2π(φ + l·δ)),
-    /// lane l of <c>previous</c> holds sin(2π(φ + (l − L)·δ)).
+    /// Starts a recurrence at the oscillator's exact phase, scaled by its amplitude a (the recurrence is linear):
+    /// lane l of <c>y</c> holds a·sin(2π(φ + l·δ)), lane l of <c>previous</c> holds a·sin(2π(φ + (l − L)·δ)).
     /// </summary>
-    private (Vector<double> Y, Vector<double> Previous, Vector<double> K, double Amplitude) Anchor(int index)
+    private (Vector<double> Y, Vector<double> Previous, Vector<double> K) Anchor(int index)
     {
         ref readonly var oscillator = ref _oscillators[index];
         var cache = _laneCaches[index];
         cache.Update(oscillator.Increment);
         var (sin, cos) = Math.SinCos(TwoPi * oscillator.Phase);
-        var y = cache.Cos * sin + cache.Sin * cos;
-        var previous = cache.PreviousCos * sin + cache.PreviousSin * cos;
-        return (y, previous, cache.K, oscillator.Amplitude);
+        var amplitude = oscillator.Amplitude;
+        var y = (cache.Cos * sin + cache.Sin * cos) * amplitude;
+        var previous = (cache.PreviousCos * sin + cache.PreviousSin * cos) * amplitude;
+        return (y, previous, cache.K);
     }
 
     private static void AdvancePhase(ref Oscillator oscillator, int samples)

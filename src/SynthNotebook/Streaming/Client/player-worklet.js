@@ -1,24 +1,30 @@
-// The AudioWorklet side of the player (loaded from a Blob URL after sample-ring.js): it plays the ring and reports
-// its state to the main thread every other render quantum, and at once after an underrun.
+// The AudioWorklet side of the player (loaded from a Blob URL after sample-ring.js): it plays the ring, fed by the
+// stream link over the MessagePort it is given, and reports its state to the link every other render quantum, and
+// at once after an underrun.
 class SynthNotebookPlayerProcessor extends AudioWorkletProcessor {
   constructor(options) {
     super();
     this.ring = new SampleRing(options.processorOptions.capacity);
     this.quanta = 0;
     this.alive = true;
+    this.link = null;
     this.port.onmessage = (event) => this.receive(event.data);
   }
 
   receive(message) {
-    if (message.type === 'close') this.alive = false;
-    else this.ring.receive(message);
+    if (message.type === 'attach') {
+      this.link = message.port;
+      this.link.onmessage = (event) => this.ring.receive(event.data);
+    } else if (message.type === 'close') {
+      this.alive = false;
+    }
   }
 
   process(inputs, outputs) {
     const underruns = this.ring.underruns;
     this.ring.pull(outputs[0][0]);
     if (++this.quanta % 2 === 0 || this.ring.underruns !== underruns) {
-      this.port.postMessage(this.ring.report());
+      this.link?.postMessage(this.ring.report());
     }
     return this.alive;
   }

@@ -1,20 +1,13 @@
-// The SynthNotebook player: the browser side of docs/protocol.md. One instance per widget element, no globals.
-// Concatenated after sample-ring.js into the widget's script; `mountSynthPlayer(root, config)` is called last.
-// It plays through an AudioWorklet fed by transferred Float32Arrays (a ScriptProcessorNode where AudioWorklet is
-// missing), keeps a small adaptive jitter cushion with credit-based requests, and shows live sliders.
+// The SynthNotebook player widget: Play/Stop, sliders and the status line. One instance per widget element, no
+// globals. Concatenated after sample-ring.js and stream-link.js into the widget's script; `mountSynthPlayer(root,
+// config)` is called last. Audio plays through an AudioWorklet (a ScriptProcessorNode where AudioWorklet is missing);
+// the socket and the credits live in a StreamLink in a Worker, which feeds the worklet directly.
 
-const PROTOCOL_VERSION = 1;
-const HEADER_BYTES = 16;
 const MIN_FREQUENCY = 20;
 const MAX_FREQUENCY = 20000;
 const SLIDER_STEPS = 10000;
 const MAX_GAIN_SLIDER = 2;
 const RING_SECONDS = 2;
-const MAX_TARGET_MS = 400;
-const WARMUP_TARGET_MS = 80;     // a fresh connection (and a just-compiled server) gets a thick cushion first…
-const SETTLE_AFTER_MS = 1500;    // …and once it has played this long without an underrun,
-const SETTLE_MS_PER_S = 15;      // the cushion thins at this rate down to the floor.
-const LATENCY_WINDOW = 64;
 
 const toSlider = (frequency) => Math.round(SLIDER_STEPS * Math.log(Math.max(frequency, MIN_FREQUENCY) / MIN_FREQUENCY)
   / Math.log(MAX_FREQUENCY / MIN_FREQUENCY));
@@ -30,22 +23,13 @@ class SynthPlayer {
   constructor(root, config) {
     this.root = root;
     this.config = config;
-    this.socket = null;
     this.context = null;
     this.output = null;          // the player's node: AudioWorkletNode or ScriptProcessorNode
-    this.sink = null;            // { push(samples, buffer), send(message) }
+    this.link = null;            // { command(message), dispose() }: the StreamLink, in a Worker or on the page
     this.userStopped = true;
     this.reconnectAttempt = 0;
     this.reconnectTimer = 0;
-    this.blockSize = config.blockSize;
-    this.floorMs = config.targetLatencyMs;   // the thinnest cushion allowed; raised by underruns
-    this.targetMs = WARMUP_TARGET_MS;
-    this.calmSince = 0;
-    this.resetCounters();
-    this.lastRefresh = 0;
-    this.pendingChange = null;   // { sentAt, version } of the newest slider move not yet heard
-    this.latencies = [];
-    this.lastClose = '';
+    this.linkStats = {};         // the link's newest figures
     this.dragging = new Set();
     this.build(config.components, config.gain);
     this.setStatus('stopped: press Play');
@@ -90,12 +74,12 @@ class SynthPlayer {
     this.frequencySliders = components.map((component, index) =>
       this.slider(`Component ${index + 1}`, `frequency-${index}`, 0, SLIDER_STEPS, toSlider(component.frequency),
         (value) => formatHz(fromSlider(value)),
-        (value) => this.send({ op: 'set', component: index, frequency: Math.round(fromSlider(value) * 100) / 100 })));
+        (value) => this.sendChange({ op: 'set', component: index, frequency: Math.round(fromSlider(value) * 100) / 100 })));
     this.gainSlider = this.slider('Gain', 'gain', 0, 1000, Math.round(gain / MAX_GAIN_SLIDER * 1000),
       (value) => (value / 1000 * MAX_GAIN_SLIDER).toFixed(2),
-      (value) => this.send({ op: 'set', gain: value / 1000 * MAX_GAIN_SLIDER }));
+      (value) => this.sendChange({ op: 'set', gain: value / 1000 * MAX_GAIN_SLIDER }));
     this.sliders.replaceChildren(...this.frequencySliders.map((s) => s.row), this.gainSlider.row);
-    this.enableSliders(this.socket?.readyState === WebSocket.OPEN);
+    this.enableSliders(!!this.connected);
   }
 
   slider(label, name, min, max, value, format, onInput) {
@@ -110,7 +94,6 @@ class SynthPlayer {
     shown.textContent = format(value);
     input.addEventListener('input', () => {
       shown.textContent = format(Number(input.value));
-      this.noteChange();
       onInput(Number(input.value));
     });
     // While the user drags a slider, broadcasts must not yank it back.
@@ -143,38 +126,21 @@ class SynthPlayer {
 
   refreshStatus() {
     if (!this.connected) return;
-    const rate = this.context.sampleRate;
-    const bufferedMs = this.queued() / rate * 1000;
-    const latency = median(this.latencies);
-    this.setStatus(`connected · ${rate} Hz · ${this.blockSize}-sample blocks · buffered ${bufferedMs.toFixed(0)} ms` +
-      ` · underruns ${this.stats.underruns} · late ${this.stats.late}` +
+    const s = this.stats;
+    const latency = median(s.latenciesMs ?? []);
+    this.setStatus(`connected · ${s.sampleRate} Hz · ${s.blockSize}-sample blocks · buffered ${s.bufferedMs.toFixed(0)} ms` +
+      ` · underruns ${s.underruns} · late ${s.late}` +
       (Number.isNaN(latency) ? '' : ` · slider→sound ${latency.toFixed(0)} ms`));
   }
 
   get stats() {
-    const rate = this.context?.sampleRate ?? 0;
     return {
+      bufferedMs: 0, underruns: 0, late: 0, overflows: 0, blocksReceived: 0, latenciesMs: [], changesHeard: 0,
+      ...this.linkStats,
       connected: !!this.connected,
-      sampleRate: rate,
-      blockSize: this.blockSize,
-      bufferedMs: rate ? this.queued() / rate * 1000 : 0,
-      targetMs: this.targetMs,
-      floorMs: this.floorMs,
-      underruns: this.ring.underruns,
-      late: this.ring.late,
-      overflows: this.ring.overflows,
-      blocksReceived: this.received,
-      latenciesMs: [...this.latencies],
-      changesHeard: this.changesHeard ?? 0,
+      sampleRate: this.context?.sampleRate ?? 0,
       status: this.statusText,
     };
-  }
-
-  resetCounters() {
-    this.granted = 0;
-    this.received = 0;
-    this.pushed = 0;             // samples ever handed to this audio graph's ring
-    this.ring = { offered: 0, consumed: 0, buffered: 0, underruns: 0, late: 0, overflows: 0 };  // its last report
   }
 
   // ----- audio graph ----------------------------------------------------------------------------------------
@@ -182,14 +148,17 @@ class SynthPlayer {
   async play() {
     if (!this.userStopped) return;
     this.userStopped = false;
-    this.resetCounters();
+    this.link?.dispose();                    // a link still closing from an earlier Stop
+    this.linkStats = {};
     const options = { latencyHint: 'interactive' };
     if (this.config.sampleRate) options.sampleRate = this.config.sampleRate;
     this.context = new AudioContext(options);
     const resumed = this.context.resume();   // inside the click: browsers and VS Code need a user gesture
     this.setStatus('starting audio…');
     try {
-      await this.buildGraph();
+      const channel = new MessageChannel();  // link ⇄ ring, past the page's event loop
+      await this.buildGraph(channel.port1);
+      this.link = this.startLink(channel.port2);
       await resumed;
     } catch (error) {
       this.setStatus(`audio failed: ${error.message}`);
@@ -199,7 +168,7 @@ class SynthPlayer {
     this.connect();
   }
 
-  async buildGraph() {
+  async buildGraph(ringPort) {
     const { context } = this;
     const capacity = 1 << Math.ceil(Math.log2(context.sampleRate * RING_SECONDS));
     if (context.audioWorklet) {
@@ -212,25 +181,18 @@ class SynthPlayer {
       const node = new AudioWorkletNode(context, 'synth-notebook-player', {
         numberOfInputs: 0, numberOfOutputs: 1, outputChannelCount: [1], processorOptions: { capacity },
       });
-      node.port.onmessage = (event) => this.onRingReport(event.data);
+      node.port.postMessage({ type: 'attach', port: ringPort }, [ringPort]);
       this.output = node;
-      this.sink = {
-        push: (samples, buffer) => node.port.postMessage({ type: 'block', samples }, [buffer]),
-        send: (message) => node.port.postMessage(message),
-      };
     } else {
-      // Only where AudioWorklet is missing (an insecure http page): the deprecated node, same ring.
+      // Only where AudioWorklet is missing (an insecure http page): the deprecated node, same ring, same port.
       const ring = new SampleRing(capacity);
+      ringPort.onmessage = (event) => ring.receive(event.data);
       const node = context.createScriptProcessor(1024, 0, 1);
       node.onaudioprocess = (event) => {
         ring.pull(event.outputBuffer.getChannelData(0));
-        this.onRingReport(ring.report());
+        ringPort.postMessage(ring.report());
       };
       this.output = node;
-      this.sink = {
-        push: (samples) => ring.push(samples),
-        send: (message) => ring.receive(message),
-      };
     }
     // Tests (and tools) may put nodes between the player and the speakers before the first sample plays.
     const waits = [];
@@ -240,15 +202,28 @@ class SynthPlayer {
     this.output.connect(detail.destination);
   }
 
+  // The link in a Worker where the page allows one, else on the page (same code, same messages).
+  startLink(ringPort) {
+    const receive = (message) => this.onLinkMessage(message);
+    try {
+      const url = URL.createObjectURL(new Blob([this.config.workerSource], { type: 'text/javascript' }));
+      const worker = new Worker(url);
+      URL.revokeObjectURL(url);
+      worker.onmessage = (event) => receive(event.data);
+      worker.postMessage({ type: 'attach', port: ringPort }, [ringPort]);
+      return { command: (message) => worker.postMessage(message), dispose: () => worker.terminate() };
+    } catch {
+      const link = new StreamLink(receive);
+      link.command({ type: 'attach', port: ringPort });
+      return { command: (message) => link.command(message), dispose: () => {} };
+    }
+  }
+
   stop() {
     if (this.userStopped) return;
     this.userStopped = true;
     clearTimeout(this.reconnectTimer);
-    if (this.socket) {
-      this.socket.onclose = null;
-      this.socket.close(1000, 'stopped');
-      this.socket = null;
-    }
+    this.link?.command({ type: 'close' });  // a clean 1000 close; the link is disposed when it reports 'closed'
     this.connected = false;
     this.release();
     this.enableSliders(false);
@@ -256,32 +231,35 @@ class SynthPlayer {
   }
 
   release() {
-    this.sink?.send({ type: 'close' });
+    this.output?.port?.postMessage({ type: 'close' });
     this.output?.disconnect();
     this.context?.close();
-    this.output = this.sink = null;
+    this.output = null;
     this.userStopped = true;
   }
 
-  // ----- socket and flow control ----------------------------------------------------------------------------
+  // ----- the link's messages and reconnecting ---------------------------------------------------------------
 
   connect() {
-    const socket = new WebSocket(this.config.url);
-    socket.binaryType = 'arraybuffer';
-    this.socket = socket;
-    socket.onopen = () => socket.send(JSON.stringify({
-      op: 'hello', version: PROTOCOL_VERSION, token: this.config.token,
-      sampleRate: this.context.sampleRate, blockSize: this.config.blockSize,
-    }));
-    socket.onmessage = (event) => {
-      if (typeof event.data === 'string') this.onText(JSON.parse(event.data));
-      else this.onBlock(event.data);
-    };
-    socket.onclose = (event) => this.onClose(event);
+    this.link.command({
+      type: 'connect', url: this.config.url, token: this.config.token, sampleRate: this.context.sampleRate,
+      blockSize: this.config.blockSize, floorMs: this.config.targetLatencyMs,
+    });
   }
 
-  send(message) {
-    if (this.socket?.readyState === WebSocket.OPEN) this.socket.send(JSON.stringify(message));
+  sendChange(message) {
+    if (this.connected) this.link.command({ type: 'send', message, sentAt: clockMs() });
+  }
+
+  onLinkMessage(message) {
+    switch (message.type) {
+      case 'text': this.onText(message.message); break;
+      case 'stats':
+        this.linkStats = message.stats;
+        this.refreshStatus();
+        break;
+      case 'closed': this.onClose(message); break;
+    }
   }
 
   onText(message) {
@@ -289,20 +267,11 @@ class SynthPlayer {
       case 'welcome':
         this.connected = true;
         this.reconnectAttempt = 0;
-        this.blockSize = message.blockSize;
-        this.maxCredits = message.maxCredits;
-        this.granted = this.received = 0;
-        this.sink.send({ type: 'resume' });
-        this.targetMs = Math.max(this.floorMs, WARMUP_TARGET_MS);
-        this.calmSince = performance.now();
-        this.configureCushion();
         this.showParameters(message.params);
         this.enableSliders(true);
-        this.requestBlocks();
         this.refreshStatus();
         break;
       case 'params':
-        if (this.pendingChange && this.pendingChange.version === undefined) this.pendingChange.version = message.version;
         this.showParameters(message);
         break;
       case 'error':
@@ -312,85 +281,20 @@ class SynthPlayer {
     }
   }
 
-  onBlock(buffer) {
-    if (!this.sink) return;      // stopped while the block was on its way
-    const header = new DataView(buffer, 0, HEADER_BYTES);
-    const version = header.getUint32(8, true);
-    const count = header.getUint32(12, true);
-    const samples = new Float32Array(buffer, HEADER_BYTES, count);
-    this.received++;
-    const change = this.pendingChange;
-    if (change && change.version !== undefined && version >= change.version) {
-      // Heard after: the time until this block arrived, plus the audio queued in front of it.
-      const queuedMs = this.queued() / this.context.sampleRate * 1000;
-      this.latencies.push(performance.now() - change.sentAt + queuedMs);
-      this.changesHeard = (this.changesHeard ?? 0) + 1;
-      if (this.latencies.length > LATENCY_WINDOW) this.latencies.shift();
-      this.pendingChange = null;
-    }
-    this.pushed += count;
-    this.sink.push(samples, buffer);
-    this.requestBlocks();
-  }
-
-  noteChange() {
-    if (!this.pendingChange) this.pendingChange = { sentAt: performance.now() };
-  }
-
-  onRingReport(report) {
-    const now = performance.now();
-    if (report.underruns > this.ring.underruns && this.connected) {
-      // The cushion was too thin for this machine: grow it, and never thin it that far again.
-      this.floorMs = Math.min(MAX_TARGET_MS, this.floorMs * 1.25 + 2);
-      this.targetMs = Math.min(MAX_TARGET_MS, this.targetMs * 1.5 + 5);
-      this.calmSince = now;
-      this.configureCushion();
-    } else if (this.connected && this.targetMs > this.floorMs && now - this.calmSince > SETTLE_AFTER_MS) {
-      const elapsed = now - (this.lastSettle ?? now);
-      this.targetMs = Math.max(this.floorMs, this.targetMs - SETTLE_MS_PER_S * elapsed / 1000);
-    }
-    this.lastSettle = now;
-    this.ring = report;
-    this.requestBlocks();
-    if (now - this.lastRefresh > 250) {
-      this.lastRefresh = now;
-      this.refreshStatus();
-    }
-  }
-
-  configureCushion() {
-    const targetSamples = this.targetMs / 1000 * this.context.sampleRate;
-    this.sink.send({ type: 'configure', startSamples: Math.round(targetSamples * 0.75) });
-  }
-
-  inFlight() { return this.granted - this.received; }
-
-  // Samples waiting to be played: in the ring at its last report, plus those posted to it since.
-  queued() { return this.ring.buffered + (this.pushed - this.ring.offered); }
-
-  ahead() { return this.queued() + this.inFlight() * this.blockSize; }
-
-  requestBlocks() {
-    if (!this.connected || this.socket?.readyState !== WebSocket.OPEN) return;
-    const target = this.targetMs / 1000 * this.context.sampleRate;
-    const wanted = Math.ceil((target - this.ahead()) / this.blockSize);
-    const blocks = Math.min(wanted, this.maxCredits - this.inFlight());
-    if (blocks > 0) {
-      this.granted += blocks;
-      this.socket.send(JSON.stringify({ op: 'credit', blocks }));
-    }
-  }
-
-  onClose(event) {
+  onClose({ code, reason: text }) {
     this.connected = false;
-    this.socket = null;
     this.enableSliders(false);
-    this.sink?.send({ type: 'pause' });
-    if (this.userStopped) return;
-    const reason = `${event.code}${event.reason ? ` ${event.reason}` : ''}`;
+    if (this.userStopped) {
+      this.link?.dispose();
+      this.link = null;
+      return;
+    }
+    const reason = `${code}${text ? ` ${text}` : ''}`;
     console.info(`SynthNotebook: connection closed: ${reason}`);
-    if (event.code === 1008 || event.code === 1002 || event.code === 1007) {
+    if (code === 1008 || code === 1002 || code === 1007) {
       this.setStatus(`refused by the server (${reason}): re-run the cell that shows the player`);
+      this.link?.dispose();
+      this.link = null;
       this.release();
       return;
     }

@@ -1,0 +1,174 @@
+// The network half of the player: the socket, the credits and the cushion. It lives beside the audio ring, not on
+// the page: in a dedicated Worker (stream-worker.js) where one can be made, so a busy page (a notebook re-rendering
+// its outputs, a second player starting) cannot starve the ring; on the page itself otherwise. It talks to the ring
+// over a MessagePort and to the widget with plain messages (docs/protocol.md, "The browser player").
+
+const LINK_PROTOCOL_VERSION = 1;
+const LINK_HEADER_BYTES = 16;
+const MAX_TARGET_MS = 400;
+const WARMUP_TARGET_MS = 120;    // a fresh connection (and a just-compiled server) gets a thick cushion first…
+const SETTLE_AFTER_MS = 2000;    // …and once it has played this long without an underrun,
+const SETTLE_MS_PER_S = 15;      // the cushion thins at this rate down to the floor.
+const STATS_EVERY_MS = 100;
+const LATENCY_WINDOW = 64;
+
+// One clock for the page and the worker (each has its own performance.now() origin).
+const clockMs = () => performance.timeOrigin + performance.now();
+
+class StreamLink {
+  constructor(post) {
+    this.post = post;            // to the widget
+    this.ring = null;            // MessagePort to the ring
+    this.socket = null;
+    this.floorMs = 40;
+    this.resetCounters();
+  }
+
+  resetCounters() {
+    this.granted = 0;
+    this.received = 0;
+    this.pushed = 0;             // samples ever handed to the ring
+    this.report = { offered: 0, consumed: 0, buffered: 0, underruns: 0, late: 0, overflows: 0 };
+    this.pendingChange = null;   // { sentAt, version } of the newest slider move not yet heard
+    this.latencies = [];
+    this.changesHeard = 0;
+    this.lastStats = 0;
+  }
+
+  command(message) {
+    switch (message.type) {
+      case 'attach':
+        this.ring = message.port;
+        this.ring.onmessage = (event) => this.onRingReport(event.data);
+        break;
+      case 'connect': this.connect(message); break;
+      case 'send': this.send(message.message, message.sentAt); break;
+      case 'close': this.close(); break;
+    }
+  }
+
+  connect({ url, token, sampleRate, blockSize, floorMs }) {
+    this.sampleRate = sampleRate;
+    this.floorMs = floorMs;
+    const socket = new WebSocket(url);
+    socket.binaryType = 'arraybuffer';
+    this.socket = socket;
+    socket.onopen = () => socket.send(JSON.stringify({ op: 'hello', version: LINK_PROTOCOL_VERSION, token, sampleRate, blockSize }));
+    socket.onmessage = (event) => {
+      if (typeof event.data === 'string') this.onText(JSON.parse(event.data));
+      else this.onBlock(event.data);
+    };
+    socket.onclose = (event) => {
+      this.connected = false;
+      this.socket = null;
+      this.ring.postMessage({ type: 'pause' });
+      this.post({ type: 'closed', code: event.code, reason: event.reason });
+    };
+  }
+
+  send(message, sentAt) {
+    if (this.socket?.readyState !== WebSocket.OPEN) return;
+    if (sentAt !== undefined && !this.pendingChange) this.pendingChange = { sentAt };
+    this.socket.send(JSON.stringify(message));
+  }
+
+  close() {
+    if (this.socket) this.socket.close(1000, 'stopped');
+    else this.post({ type: 'closed', code: 1000, reason: 'stopped' });
+  }
+
+  onText(message) {
+    switch (message.op) {
+      case 'welcome':
+        this.connected = true;
+        this.blockSize = message.blockSize;
+        this.maxCredits = message.maxCredits;
+        this.granted = this.received = 0;
+        this.targetMs = Math.max(this.floorMs, WARMUP_TARGET_MS);
+        this.calmSince = this.lastSettle = clockMs();
+        this.ring.postMessage({ type: 'resume' });
+        this.configureCushion();
+        this.requestBlocks();
+        break;
+      case 'params':
+        if (this.pendingChange && this.pendingChange.version === undefined) this.pendingChange.version = message.version;
+        break;
+    }
+    this.post({ type: 'text', message });
+  }
+
+  onBlock(buffer) {
+    const header = new DataView(buffer, 0, LINK_HEADER_BYTES);
+    const version = header.getUint32(8, true);
+    const count = header.getUint32(12, true);
+    const samples = new Float32Array(buffer, LINK_HEADER_BYTES, count);
+    this.received++;
+    const change = this.pendingChange;
+    if (change && change.version !== undefined && version >= change.version) {
+      // Heard after: the time until this block arrived, plus the audio queued in front of it.
+      this.latencies.push(clockMs() - change.sentAt + this.queued() / this.sampleRate * 1000);
+      if (this.latencies.length > LATENCY_WINDOW) this.latencies.shift();
+      this.changesHeard++;
+      this.pendingChange = null;
+    }
+    this.pushed += count;
+    this.ring.postMessage({ type: 'block', samples }, [buffer]);
+    this.requestBlocks();
+  }
+
+  onRingReport(report) {
+    const now = clockMs();
+    if (report.underruns > this.report.underruns && this.connected) {
+      // The cushion was too thin for this machine: grow it, and never thin it that far again.
+      this.floorMs = Math.min(MAX_TARGET_MS, this.floorMs * 1.25 + 2);
+      this.targetMs = Math.min(MAX_TARGET_MS, this.targetMs * 1.5 + 5);
+      this.calmSince = now;
+      this.configureCushion();
+    } else if (this.connected && this.targetMs > this.floorMs && now - this.calmSince > SETTLE_AFTER_MS) {
+      this.targetMs = Math.max(this.floorMs, this.targetMs - SETTLE_MS_PER_S * (now - this.lastSettle) / 1000);
+    }
+    this.lastSettle = now;
+    this.report = report;
+    this.requestBlocks();
+    if (now - this.lastStats > STATS_EVERY_MS) {
+      this.lastStats = now;
+      this.post({ type: 'stats', stats: this.stats() });
+    }
+  }
+
+  stats() {
+    return {
+      connected: !!this.connected,
+      blockSize: this.blockSize,
+      bufferedMs: this.sampleRate ? this.queued() / this.sampleRate * 1000 : 0,
+      targetMs: this.targetMs,
+      floorMs: this.floorMs,
+      underruns: this.report.underruns,
+      late: this.report.late,
+      overflows: this.report.overflows,
+      blocksReceived: this.received,
+      latenciesMs: [...this.latencies],
+      changesHeard: this.changesHeard,
+    };
+  }
+
+  configureCushion() {
+    this.ring.postMessage({ type: 'configure', startSamples: Math.round(this.targetMs / 1000 * this.sampleRate) });
+  }
+
+  inFlight() { return this.granted - this.received; }
+
+  // Samples waiting to be played: in the ring at its last report, plus those posted to it since.
+  queued() { return this.report.buffered + (this.pushed - this.report.offered); }
+
+  requestBlocks() {
+    if (!this.connected || this.socket?.readyState !== WebSocket.OPEN) return;
+    const target = this.targetMs / 1000 * this.sampleRate;
+    const ahead = this.queued() + this.inFlight() * this.blockSize;
+    const blocks = Math.min(Math.ceil((target - ahead) / this.blockSize), this.maxCredits - this.inFlight());
+    if (blocks > 0) {
+      this.granted += blocks;
+      this.socket.send(JSON.stringify({ op: 'credit', blocks }));
+    }
+  }
+}
