@@ -8,13 +8,14 @@ using SynthNotebook.Synthesis;
 // a slider move every 500 ms, the player's stats sampled every 100 ms. Reports underruns, buffered ms and
 // slider→sound latency (the player's own measure: input event → first block with the change, plus audio queued
 // in front of it).
-//   dotnet run -c Release --project benchmarks/SynthNotebook.PlayerBenchmark -- [--seconds 60] [--sample-rate 48000]
+//   dotnet run -c Release --project benchmarks/SynthNotebook.PlayerBenchmark -- [--seconds 60] [--sample-rate 48000] [--target-ms 40]
 var seconds = Option("--seconds", 60);
 var sampleRate = Option("--sample-rate", 48_000);
+var targetMs = Option("--target-ms", (int)new PlayerOptions().TargetLatencyMs);
 
 var synth = new Synth();
 await using var server = await SynthServer.StartAsync(synth, new SynthServerOptions { Port = 0 });
-server.PageOptions = new PlayerOptions { SampleRate = sampleRate };
+server.PageOptions = new PlayerOptions { SampleRate = sampleRate, TargetLatencyMs = targetMs };
 
 using var playwright = await Playwright.CreateAsync();
 await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
@@ -75,6 +76,7 @@ var report = new
 {
     seconds,
     sampleRate,
+    floorMs = targetMs,
     underruns = stats.Underruns,
     late = stats.Late,
     bufferedMs = new { min = buffered[0], median = Percentile(buffered, 50), max = buffered[^1] },

@@ -7,7 +7,7 @@ public sealed record PlayerOptions
     public int BlockSize { get; init; } = 256;
 
     /// <summary>Audio the player keeps queued or requested ahead of the speakers; it grows after an underrun.</summary>
-    public double TargetLatencyMs { get; init; } = 40;
+    public double TargetLatencyMs { get; init; } = 24;
 
     /// <summary>The AudioContext's sample rate; the audio device's own rate when null (the usual choice).</summary>
     public int? SampleRate { get; init; }

@@ -6,9 +6,9 @@
 const LINK_PROTOCOL_VERSION = 1;
 const LINK_HEADER_BYTES = 16;
 const MAX_TARGET_MS = 400;
-const WARMUP_TARGET_MS = 120;    // a fresh connection (and a just-compiled server) gets a thick cushion first…
-const SETTLE_AFTER_MS = 2000;    // …and once it has played this long without an underrun,
-const SETTLE_MS_PER_S = 15;      // the cushion thins at this rate down to the floor.
+const WARMUP_TARGET_MS = 200;    // a fresh connection (and a just-compiled server) gets a thick cushion first…
+const SETTLE_AFTER_MS = 1500;    // …and once it has played this long without an underrun,
+const SETTLE_MS_PER_S = 30;      // the cushion thins at this rate down to the floor.
 const STATS_EVERY_MS = 100;
 const LATENCY_WINDOW = 64;
 
