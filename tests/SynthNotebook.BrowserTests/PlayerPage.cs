@@ -30,11 +30,15 @@ public sealed class PlayerPage : IAsyncDisposable
     public List<string> Console { get; } = [];
 
     /// <summary>Opens a page made of the given HTML fragments (e.g. player widgets), served from 127.0.0.1.</summary>
-    public static async Task<PlayerPage> OpenAsync(IBrowser browser, params string[] fragments)
+    public static Task<PlayerPage> OpenAsync(IBrowser browser, params string[] fragments)
+        => OpenAsync(browser, fragments, initScript: null);
+
+    /// <summary>As above, with a script that runs in the page before anything else (to take a browser feature away).</summary>
+    public static async Task<PlayerPage> OpenAsync(IBrowser browser, IEnumerable<string> fragments, string? initScript)
     {
         var html = $"<!doctype html><html><head><meta charset=\"utf-8\"></head><body>{string.Join("\n", fragments)}</body></html>";
         var host = await TestPageHost.StartAsync(html);
-        var result = await OpenUrlAsync(browser, host.Url);
+        var result = await OpenUrlAsync(browser, host.Url, initScript);
         result._host = host;
         return result;
     }
@@ -43,10 +47,14 @@ public sealed class PlayerPage : IAsyncDisposable
     public static Task<PlayerPage> OpenServerPageAsync(IBrowser browser, SynthServer server)
         => OpenUrlAsync(browser, server.PageUrl.ToString());
 
-    private static async Task<PlayerPage> OpenUrlAsync(IBrowser browser, string url)
+    private static async Task<PlayerPage> OpenUrlAsync(IBrowser browser, string url, string? initScript = null)
     {
         var context = await browser.NewContextAsync();
         await context.AddInitScriptAsync(RecorderScript);
+        if (initScript is not null)
+        {
+            await context.AddInitScriptAsync(initScript);
+        }
         var page = await context.NewPageAsync();
         var result = new PlayerPage(context, page);
         await page.GotoAsync(url);

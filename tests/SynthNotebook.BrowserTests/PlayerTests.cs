@@ -207,6 +207,25 @@ public sealed class PlayerTests(BrowserFixture browser, ITestOutputHelper output
         Assert.Equal(0, PlayedAudio.Mismatches(capture.Samples, start, reference));
     }
 
+    [Fact]
+    public async Task WhereNoWorkerCanBeMadeTheLinkRunsOnThePageAndPlaysTheSame()
+    {
+        const int SampleRate = 48_000;
+        await using var server = await SynthServer.StartAsync(new Synth(), new SynthServerOptions { Port = 0 });
+        await using var page = await PlayerPage.OpenAsync(browser.Browser,
+            [PlayerWidget.Html(server, new PlayerOptions { SampleRate = SampleRate })],
+            initScript: "window.Worker = function () { throw new Error('Workers are not allowed on this page'); };");
+        await page.PlayAsync();
+        await page.CaptureMoreAsync(0, 3.2, SampleRate);
+
+        var capture = await page.CaptureAsync();
+        var reference = PlayedAudio.Reference(SampleRate, BlockSize, capture.Samples.Length);
+        var start = PlayedAudio.FindStart(capture.Samples, reference);
+        Assert.True(capture.Samples.Length - start >= 3 * SampleRate);
+        Assert.Equal(0, PlayedAudio.Mismatches(capture.Samples, start, reference));
+        Assert.Equal(0, (await page.StatsAsync()).Underruns);
+    }
+
     /// <summary>A bounded wait for a server-side condition that follows a browser action.</summary>
     private static async Task WaitUntilAsync(Func<bool> condition, int timeoutMs = 10_000)
     {
