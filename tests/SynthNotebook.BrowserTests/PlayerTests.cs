@@ -22,16 +22,10 @@ public sealed class PlayerTests(BrowserFixture browser, ITestOutputHelper output
 
         await page.PlayAsync();
         await page.CaptureMoreAsync(0, 3.2, sampleRate);
-        var capture = await page.CaptureAsync();
+        var (capture, start) = await AssertPlayedExactlyAsync(page, 0, seconds: 3);
 
         Assert.Equal(sampleRate, capture.SampleRate);
-        var reference = PlayedAudio.Reference(sampleRate, BlockSize, capture.Samples.Length);
-        var start = PlayedAudio.FindStart(capture.Samples, reference);
         var played = capture.Samples.Length - start;
-        Assert.True(played >= 3 * sampleRate, $"only {played} samples played after the first");
-        Assert.True(PlayedAudio.Mismatches(capture.Samples, start, reference) == 0,
-            $"first mismatch at stream sample {PlayedAudio.FirstMismatch(capture.Samples, start, reference)} " +
-            $"(capture starts it at {start}); {await page.StatsAsync()}");
 
         var window = capture.Samples.AsSpan(start, 1 << 17 <= played ? 1 << 17 : 1 << 16);
         var magnitudes = Spectrum.Magnitudes(window);
@@ -118,13 +112,9 @@ public sealed class PlayerTests(BrowserFixture browser, ITestOutputHelper output
         await page.CaptureMoreAsync(0, 20.2, SampleRate);
 
         var stats = await page.StatsAsync();
-        var capture = await page.CaptureAsync();
-        var reference = PlayedAudio.Reference(SampleRate, BlockSize, capture.Samples.Length);
-        var start = PlayedAudio.FindStart(capture.Samples, reference);
         output.WriteLine($"buffered {stats.BufferedMs:0.0} ms, target {stats.TargetMs:0.0} ms, late {stats.Late}, {stats.Status}");
         Assert.Equal(0, stats.Underruns);
-        Assert.True(capture.Samples.Length - start >= 20 * SampleRate);
-        Assert.Equal(0, PlayedAudio.Mismatches(capture.Samples, start, reference));
+        await AssertPlayedExactlyAsync(page, 0, seconds: 20);
     }
 
     [Fact]
@@ -166,15 +156,8 @@ public sealed class PlayerTests(BrowserFixture browser, ITestOutputHelper output
         await page.CaptureMoreAsync(0, 2, SampleRate);
         await page.CaptureMoreAsync(1, 2, SampleRate);
 
-        foreach (var index in new[] { 0, 1 })
-        {
-            var capture = await page.CaptureAsync(index);
-            var reference = PlayedAudio.Reference(SampleRate, BlockSize, capture.Samples.Length);
-            var start = PlayedAudio.FindStart(capture.Samples, reference);
-            Assert.True(PlayedAudio.Mismatches(capture.Samples, start, reference) == 0,
-                $"player {index}: first mismatch at stream sample {PlayedAudio.FirstMismatch(capture.Samples, start, reference)} " +
-                $"(capture starts it at {start}); {await page.StatsAsync(index)}");
-        }
+        await AssertPlayedExactlyAsync(page, 0, seconds: 2);
+        await AssertPlayedExactlyAsync(page, 1, seconds: 2);
 
         // A gain move on the first player reaches the server and moves the second player's slider.
         var gain = page.Player(0).Locator("input[name=gain]");
@@ -200,11 +183,7 @@ public sealed class PlayerTests(BrowserFixture browser, ITestOutputHelper output
         var sampleRate = (int)(await page.StatsAsync()).SampleRate;
         await page.CaptureMoreAsync(0, 3.2, sampleRate);
 
-        var capture = await page.CaptureAsync();
-        var reference = PlayedAudio.Reference(sampleRate, BlockSize, capture.Samples.Length);
-        var start = PlayedAudio.FindStart(capture.Samples, reference);
-        Assert.True(capture.Samples.Length - start >= 3 * sampleRate);
-        Assert.Equal(0, PlayedAudio.Mismatches(capture.Samples, start, reference));
+        await AssertPlayedExactlyAsync(page, 0, seconds: 3);
     }
 
     [Fact]
@@ -218,12 +197,25 @@ public sealed class PlayerTests(BrowserFixture browser, ITestOutputHelper output
         await page.PlayAsync();
         await page.CaptureMoreAsync(0, 3.2, SampleRate);
 
-        var capture = await page.CaptureAsync();
-        var reference = PlayedAudio.Reference(SampleRate, BlockSize, capture.Samples.Length);
-        var start = PlayedAudio.FindStart(capture.Samples, reference);
-        Assert.True(capture.Samples.Length - start >= 3 * SampleRate);
-        Assert.Equal(0, PlayedAudio.Mismatches(capture.Samples, start, reference));
+        await AssertPlayedExactlyAsync(page, 0, seconds: 3);
         Assert.Equal(0, (await page.StatsAsync()).Underruns);
+    }
+
+    /// <summary>
+    /// Pulls what player <paramref name="index"/> played and asserts it is, sample for sample and without a gap, at
+    /// least <paramref name="seconds"/> of the stream a fresh voice renders at the capture's rate (no changes).
+    /// </summary>
+    private static async Task<(Capture Capture, int Start)> AssertPlayedExactlyAsync(PlayerPage page, int index, double seconds)
+    {
+        var capture = await page.CaptureAsync(index);
+        var reference = PlayedAudio.Reference(capture.SampleRate, BlockSize, capture.Samples.Length);
+        var start = PlayedAudio.FindStart(capture.Samples, reference);
+        var played = capture.Samples.Length - start;
+        Assert.True(played >= seconds * capture.SampleRate, $"player {index}: only {played} samples played after the first");
+        Assert.True(PlayedAudio.Mismatches(capture.Samples, start, reference) == 0,
+            $"player {index}: first mismatch at stream sample {PlayedAudio.FirstMismatch(capture.Samples, start, reference)} " +
+            $"(the capture starts the stream at {start}); {await page.StatsAsync(index)}");
+        return (capture, start);
     }
 
     /// <summary>A bounded wait for a server-side condition that follows a browser action.</summary>
