@@ -134,6 +134,9 @@ public sealed class SynthServer : IAsyncDisposable, IDisposable
     /// <inheritdoc />
     public void Dispose() => Task.Run(StopAsync).GetAwaiter().GetResult();
 
+    /// <summary>The servers this process is running now.</summary>
+    public static IReadOnlyCollection<SynthServer> Running => [.. RunningByPort.Values];
+
     /// <summary>Stops every server this process started (used when the hosting process or extension goes away).</summary>
     public static async Task StopAllAsync()
     {
