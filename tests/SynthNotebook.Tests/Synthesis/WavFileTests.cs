@@ -179,13 +179,8 @@ public sealed class WavFileTests : IDisposable
     [Fact]
     public void DataBeforeFmtIsRefused()
     {
-        var bytes = new byte[12 + 8 + 4];
-        Encoding.ASCII.GetBytes("RIFF").CopyTo(bytes, 0);
-        BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(4), bytes.Length - 8);
-        Encoding.ASCII.GetBytes("WAVEdata").CopyTo(bytes, 8);
-        BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(16), 4);
         var path = NewPath();
-        File.WriteAllBytes(path, bytes);
+        File.WriteAllBytes(path, RiffWithOneFourByteChunk("data"));
         var ex = Assert.Throws<InvalidDataException>(() => WavFile.Read(path));
         Assert.Contains("before its fmt chunk", ex.Message);
     }
@@ -193,15 +188,21 @@ public sealed class WavFileTests : IDisposable
     [Fact]
     public void TruncatedFmtChunkIsRefusedWithAMessage()
     {
+        var path = NewPath();
+        File.WriteAllBytes(path, RiffWithOneFourByteChunk("fmt "));
+        var ex = Assert.Throws<InvalidDataException>(() => WavFile.Read(path));
+        Assert.Contains("fmt chunk", ex.Message);
+    }
+
+    /// <summary>A RIFF/WAVE file holding a single chunk <paramref name="id"/> of four zero bytes.</summary>
+    private static byte[] RiffWithOneFourByteChunk(string id)
+    {
         var bytes = new byte[12 + 8 + 4];
         Encoding.ASCII.GetBytes("RIFF").CopyTo(bytes, 0);
         BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(4), bytes.Length - 8);
-        Encoding.ASCII.GetBytes("WAVEfmt ").CopyTo(bytes, 8);
+        Encoding.ASCII.GetBytes("WAVE" + id).CopyTo(bytes, 8);
         BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(16), 4);
-        var path = NewPath();
-        File.WriteAllBytes(path, bytes);
-        var ex = Assert.Throws<InvalidDataException>(() => WavFile.Read(path));
-        Assert.Contains("fmt chunk", ex.Message);
+        return bytes;
     }
 
     [Theory]

@@ -20,11 +20,7 @@ class StreamLink {
     this.post = post;            // to the widget
     this.ring = null;            // MessagePort to the ring
     this.socket = null;
-    this.floorMs = 40;
-    this.resetCounters();
-  }
-
-  resetCounters() {
+    this.floorMs = 0;            // set by connect (PlayerOptions.TargetLatencyMs)
     this.granted = 0;
     this.received = 0;
     this.pushed = 0;             // samples ever handed to the ring
