@@ -106,10 +106,10 @@ public sealed class PlayerPage : IAsyncDisposable
         => await Page.WaitForFunctionAsync($"() => window.__synthCaptures[{index}] && window.__synthCaptures[{index}].frames >= {frames}",
             null, new PageWaitForFunctionOptions { Timeout = timeoutMs, PollingInterval = 50 });
 
-    /// <summary>The samples the recorder saw (what was played), pulled into C#.</summary>
+    /// <summary>The samples the recorder saw (what was played) up to now, which ends its window, pulled into C#.</summary>
     public async Task<Capture> CaptureAsync(int index = 0)
     {
-        var frames = await Page.EvaluateAsync<int>($"() => window.__synthCaptures[{index}].frames");
+        var frames = await Page.EvaluateAsync<int>($"() => window.__synthCaptureFreeze({index})");
         var samples = new float[frames];
         const int Chunk = 1 << 16;
         for (var offset = 0; offset < frames; offset += Chunk)

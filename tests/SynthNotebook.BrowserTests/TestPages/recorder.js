@@ -30,6 +30,7 @@
         channelCount: 1, channelCountMode: 'explicit', channelInterpretation: 'discrete',
       });
       recorder.port.onmessage = (message) => {
+        if (capture.frozen) return;
         if (capture.startFrame < 0) capture.startFrame = message.data.frame;
         capture.chunks.push(message.data.samples);
         capture.frames += message.data.samples.length;
@@ -46,11 +47,19 @@
     if (capture) capture.moves.push(Math.round(capture.context.currentTime * capture.context.sampleRate));
   }, true);
 
-  window.__synthCaptureBase64 = (index, fromSample, count) => {
+  // Ends the measurement window of one capture: later audio is not kept, and what was kept is joined once, so that
+  // pulling it into the test (heavy work for the page) happens after the window, not inside it.
+  window.__synthCaptureFreeze = (index) => {
     const capture = captures[index];
-    const all = new Float32Array(capture.frames);
+    capture.frozen = true;
+    capture.all = new Float32Array(capture.frames);
     let offset = 0;
-    for (const chunk of capture.chunks) { all.set(chunk, offset); offset += chunk.length; }
+    for (const chunk of capture.chunks) { capture.all.set(chunk, offset); offset += chunk.length; }
+    return capture.frames;
+  };
+
+  window.__synthCaptureBase64 = (index, fromSample, count) => {
+    const { all } = captures[index];
     const slice = all.subarray(fromSample, Math.min(all.length, fromSample + count));
     const bytes = new Uint8Array(slice.buffer, slice.byteOffset, slice.byteLength);
     let text = '';
