@@ -1,4 +1,5 @@
 using Microsoft.DotNet.Interactive.Formatting;
+using SynthNotebook.Notebook.Charts;
 using SynthNotebook.Streaming;
 using SynthNotebook.Synthesis;
 
@@ -17,17 +18,23 @@ public static class KernelExtension
 
     /// <summary>
     /// Registers the HTML formatters (once per process) and stops any server an earlier load left running, so that
-    /// loading the extension again leaves no port behind. Servers also stop when the process exits.
+    /// loading the extension again leaves no port behind. Servers also stop when the process exits. The next chart
+    /// shown carries plotly.js (see <see cref="ChartHtml"/>).
     /// </summary>
     public static void Load()
     {
         StopServers();
+        ChartHtml.StartNewPage();
         if (Interlocked.CompareExchange(ref _registered, 1, 0) != 0)
         {
             return;
         }
         Formatter.Register<SynthServer>((server, writer) => writer.Write(ServerCard.Html(server)), HtmlFormatter.MimeType);
         Formatter.Register<Synth>((synth, writer) => writer.Write(SynthCard.Html(synth)), HtmlFormatter.MimeType);
+        Formatter.Register<SignalChart>((chart, writer) => writer.Write(ChartHtml.ForNotebook(chart.FigureJson)), HtmlFormatter.MimeType);
+        // A sample buffer is a waveform (the seed plotted its buffers; a table of 4096 numbers says little).
+        Formatter.Register<float[]>((samples, writer) => writer.Write(ChartHtml.ForNotebook(Plot.Waveform(samples).FigureJson)), HtmlFormatter.MimeType);
+        UserPlotlyCharts.FormatWheneverLoaded();
         AppDomain.CurrentDomain.ProcessExit += (_, _) => StopServers();
     }
 

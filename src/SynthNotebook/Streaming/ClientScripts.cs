@@ -18,11 +18,5 @@ internal static class ClientScripts
     /// <summary>The Worker that owns the socket, loaded by the player from a Blob URL.</summary>
     public static string Worker => StreamLinkSource.Value + "\n" + WorkerSource.Value;
 
-    private static string Load(string name)
-    {
-        using var stream = typeof(ClientScripts).Assembly.GetManifestResourceStream($"SynthNotebook.Client.{name}")
-            ?? throw new InvalidOperationException($"The embedded script {name} is missing from the SynthNotebook assembly.");
-        using var reader = new StreamReader(stream);
-        return reader.ReadToEnd();
-    }
+    private static string Load(string name) => EmbeddedScript.Read($"SynthNotebook.Client.{name}");
 }

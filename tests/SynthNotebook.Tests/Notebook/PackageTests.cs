@@ -1,8 +1,10 @@
 using System.Diagnostics;
 using System.IO.Compression;
+using System.Reflection;
 using System.Text.RegularExpressions;
 using System.Xml.Linq;
 using SynthNotebook.Notebook;
+using SynthNotebook.Notebook.Charts;
 
 namespace SynthNotebook.Tests.Notebook;
 
@@ -45,7 +47,23 @@ public sealed class PackageTests
             var dependencies = XDocument.Load(nuspecStream).Descendants().Where(e => e.Name.LocalName == "dependency")
                 .Select(e => (string?)e.Attribute("id")).ToList();
             Assert.Contains("Microsoft.DotNet.Interactive.Formatting", dependencies);
+            Assert.Contains("Plotly.NET", dependencies);
             Assert.DoesNotContain("Microsoft.DotNet.Interactive", dependencies);
+
+            // The chart engine, complete: it draws from the package's own folder with its own FSharp.Core 10.1.
+            var engineFolder = Path.Combine(output, "plotly-engine");
+            foreach (var entry in zip.Entries.Where(e => e.FullName.StartsWith("lib/net10.0/plotly-engine/", StringComparison.Ordinal)))
+            {
+                Directory.CreateDirectory(engineFolder);
+                entry.ExtractToFile(Path.Combine(engineFolder, entry.Name));
+            }
+            Assert.Equal(new Version(10, 1, 0, 0), AssemblyName.GetAssemblyName(Path.Combine(engineFolder, "FSharp.Core.dll")).Version);
+            var engine = new PlotlyEngineContext(Path.Combine(engineFolder, "SynthNotebook.PlotlyEngine.dll"))
+                .LoadFromAssemblyPath(Path.Combine(engineFolder, "SynthNotebook.PlotlyEngine.dll"))
+                .GetType("SynthNotebook.PlotlyEngine.ChartEngine", throwOnError: true)!;
+            var figure = (string)engine.GetMethod("LineFigureJson")!.Invoke(null,
+                ["t", "x", "y", false, new[] { "s" }, new[] { new double[] { 0, 1 } }, new[] { new float[] { 0.25f, -0.5f } }])!;
+            Assert.Contains("[0.25,-0.5]", figure);
         }
         finally
         {

@@ -1,10 +1,9 @@
-using System.Numerics;
-using MathNet.Numerics.IntegralTransforms;
+using SynthNotebook.Notebook.Charts;
 
 namespace SynthNotebook.Tests.Synthesis;
 
 /// <summary>
-/// Spectral helpers shared by the test folders: a Hann-windowed magnitude spectrum (MathNet's FFT, never a
+/// Spectral helpers shared by the test folders: the library's Hann-windowed magnitude spectrum (MathNet's FFT, never a
 /// hand-written one), peak finding and bin/frequency conversion.
 /// </summary>
 /// <remarks>
@@ -15,37 +14,7 @@ namespace SynthNotebook.Tests.Synthesis;
 internal static class Spectrum
 {
     /// <summary>Magnitude spectrum of <paramref name="samples"/> with a Hann window, one value per bin 0..length/2.</summary>
-    public static double[] Magnitudes(ReadOnlySpan<float> samples)
-    {
-        if (samples.Length < 2)
-        {
-            throw new ArgumentException("A spectrum needs at least two samples.", nameof(samples));
-        }
-        var length = samples.Length;
-        var buffer = new Complex[length];
-        var windowSum = 0.0;
-        for (var n = 0; n < length; n++)
-        {
-            // Periodic Hann window: its DFT has exactly three non-zero bins.
-            var w = 0.5 - 0.5 * Math.Cos(2 * Math.PI * n / length);
-            windowSum += w;
-            buffer[n] = new Complex(samples[n] * w, 0);
-        }
-        Fourier.Forward(buffer, FourierOptions.NoScaling);
-        var magnitudes = new double[length / 2 + 1];
-        var scale = 2.0 / windowSum;
-        for (var k = 0; k < magnitudes.Length; k++)
-        {
-            magnitudes[k] = buffer[k].Magnitude * scale;
-        }
-        // DC and Nyquist bins have no mirror image to fold in.
-        magnitudes[0] /= 2;
-        if (length % 2 == 0)
-        {
-            magnitudes[^1] /= 2;
-        }
-        return magnitudes;
-    }
+    public static double[] Magnitudes(ReadOnlySpan<float> samples) => MagnitudeSpectrum.Of(samples, sampleRate: 1).Amplitudes;
 
     /// <summary>Frequency in Hz at the centre of <paramref name="bin"/> of a <paramref name="fftLength"/>-point FFT.</summary>
     public static double BinToHz(int bin, int fftLength, int sampleRate) => (double)bin * sampleRate / fftLength;

@@ -1,0 +1,31 @@
+namespace SynthNotebook.Notebook.Charts;
+
+/// <summary>
+/// A long buffer reduced for drawing: per bucket its minimum and maximum, in the order they occur, so peaks survive
+/// (plain decimation would alias them away).
+/// </summary>
+internal sealed record WaveformEnvelope(int BucketSize, double[] Positions, float[] Values)
+{
+    public static WaveformEnvelope Of(float[] samples, int bucketCount)
+    {
+        var bucketSize = (samples.Length + bucketCount - 1) / bucketCount;
+        var positions = new List<double>(2 * bucketCount);
+        var values = new List<float>(2 * bucketCount);
+        for (var start = 0; start < samples.Length; start += bucketSize)
+        {
+            var bucket = samples.AsSpan(start, Math.Min(bucketSize, samples.Length - start));
+            int min = 0, max = 0;
+            for (var i = 1; i < bucket.Length; i++)
+            {
+                if (bucket[i] < bucket[min]) min = i;
+                if (bucket[i] > bucket[max]) max = i;
+            }
+            foreach (var i in min <= max ? [min, max] : new[] { max, min })
+            {
+                positions.Add(start + i);
+                values.Add(bucket[i]);
+            }
+        }
+        return new WaveformEnvelope(bucketSize, positions.ToArray(), values.ToArray());
+    }
+}

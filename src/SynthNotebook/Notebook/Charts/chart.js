@@ -1,0 +1,20 @@
+// Draws one SynthNotebook chart into its div with the page's plotly.js, as soon as the page has it.
+(function drawSynthNotebookChart(div, figure, plotlyMissingHelp) {
+  const draw = () => window.Plotly.newPlot(div, figure.data, figure.layout, { responsive: true, displaylogo: false });
+  if (typeof window.Plotly !== 'undefined') {
+    draw();
+    return;
+  }
+  // plotly.js comes with the first chart of the kernel session; until then (or if that output was cleared) wait.
+  const waitLimitMs = 15000;
+  const timer = setTimeout(() => {
+    window.removeEventListener('synthnotebook:plotly', onPlotly);
+    div.textContent = plotlyMissingHelp;
+  }, waitLimitMs);
+  function onPlotly() {
+    clearTimeout(timer);
+    window.removeEventListener('synthnotebook:plotly', onPlotly);
+    draw();
+  }
+  window.addEventListener('synthnotebook:plotly', onPlotly);
+})

@@ -1,0 +1,17 @@
+// Defines window.Plotly once per page: the first SynthNotebook chart a kernel shows carries plotly.js (offline, no CDN),
+// later charts wait for it. plotly.min.js is a UMD bundle: under an AMD loader (Jupyter's RequireJS) it would register
+// an anonymous module instead of setting window.Plotly, so `define` is hidden while it runs.
+(function installPlotlyOnce(installPlotly) {
+  if (typeof window.Plotly === 'undefined') {
+    const amdDefine = window.define;
+    window.define = undefined;
+    try {
+      installPlotly.call(window);
+    } finally {
+      window.define = amdDefine;
+    }
+  }
+  window.dispatchEvent(new Event('synthnotebook:plotly'));
+})(function () {
+/* plotly.min.js */
+});
