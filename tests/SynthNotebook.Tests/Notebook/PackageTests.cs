@@ -17,7 +17,7 @@ public sealed class PackageTests
         var output = Directory.CreateTempSubdirectory("synthnotebook-pack-").FullName;
         try
         {
-            var project = Path.Combine(RepositoryRoot(), "src", "SynthNotebook", "SynthNotebook.csproj");
+            var project = Path.Combine(RepositoryFiles.Root, "src", "SynthNotebook", "SynthNotebook.csproj");
             var pack = Process.Start(new ProcessStartInfo("dotnet", ["pack", project, "--configuration", "Release", "--output", output, "--nologo"])
             {
                 RedirectStandardOutput = true,
@@ -69,17 +69,5 @@ public sealed class PackageTests
         {
             Directory.Delete(output, recursive: true);
         }
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "SynthNotebook.sln")))
-            {
-                return directory.FullName;
-            }
-        }
-        throw new InvalidOperationException($"No SynthNotebook.sln above {AppContext.BaseDirectory}.");
     }
 }

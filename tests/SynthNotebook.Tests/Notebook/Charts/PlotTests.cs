@@ -1,4 +1,3 @@
-using System.Text.Json;
 using SynthNotebook.Notebook.Charts;
 using SynthNotebook.Synthesis;
 
@@ -93,18 +92,3 @@ public sealed class PlotTests
         Assert.Contains("at least 2 samples", Assert.Throws<ArgumentException>(() => Plot.Spectrum([1f], 48_000)).Message);
     }
 }
-
-/// <summary>The traces of a Plotly figure as Plotly.NET wrote it.</summary>
-internal sealed record Figure(IReadOnlyList<FigureTrace> Traces)
-{
-    public static Figure Parse(string json)
-    {
-        using var document = JsonDocument.Parse(json);
-        return new Figure(document.RootElement.GetProperty("data").EnumerateArray().Select(trace => new FigureTrace(
-            trace.TryGetProperty("name", out var name) ? name.GetString() ?? "" : "",
-            trace.GetProperty("x").EnumerateArray().Select(v => v.GetDouble()).ToArray(),
-            trace.GetProperty("y").EnumerateArray().Select(v => v.GetSingle()).ToArray())).ToList());
-    }
-}
-
-internal sealed record FigureTrace(string Name, double[] X, float[] Y);
