@@ -10,7 +10,7 @@ Set-Location $PSScriptRoot
 
 switch ($Task) {
     'build' { dotnet build SynthNotebook.sln --configuration Release }
-    'test'  { dotnet test SynthNotebook.sln --configuration Release }
+    'test'  { dotnet test SynthNotebook.sln --configuration Release -m:1 }
     'pack'  { dotnet pack src/SynthNotebook/SynthNotebook.csproj --configuration Release --output artifacts }
     'demo'  { dotnet run --project src/SynthNotebook.Demo --configuration Release }
 }

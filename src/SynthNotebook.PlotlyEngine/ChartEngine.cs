@@ -1,4 +1,6 @@
 using System.Text;
+using Newtonsoft.Json;
+using Newtonsoft.Json.Linq;
 using Plotly.NET;
 using Plotly.NET.CSharp;
 using Chart = Plotly.NET.CSharp.Chart;
@@ -35,7 +37,13 @@ public static class ChartEngine
         var chart = Plotly.NET.Chart.withTitle(title, null).Invoke(Chart.Combine(traces))
             .WithXAxisStyle<double, double, string>(TitleText: xTitle, AxisType: axisType)
             .WithYAxisStyle<double, double, string>(TitleText: yTitle);
-        return GenericChart.toFigureJson(chart);
+        // Plotly.NET fixes every chart at 600×600 px; a notebook chart should take the output's width instead.
+        var figure = JObject.Parse(GenericChart.toFigureJson(chart));
+        var layout = (JObject)figure["layout"]!;
+        layout.Remove("width");
+        layout.Remove("height");
+        layout["autosize"] = true;
+        return figure.ToString(Formatting.None);
     }
 
     /// <summary>The figure of a chart the user built with Plotly.NET in this context.</summary>

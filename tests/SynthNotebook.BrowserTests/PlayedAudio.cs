@@ -13,8 +13,11 @@ public static class PlayedAudio
     /// block by block, with each change applied before its block.
     /// </summary>
     public static float[] Reference(int sampleRate, int blockSize, int length, IReadOnlyList<FrequencyChange>? changes = null)
+        => Reference(new Synth(), sampleRate, blockSize, length, changes);
+
+    /// <summary>As above, for a fresh voice of <paramref name="synth"/> (which the changes, if any, change).</summary>
+    public static float[] Reference(Synth synth, int sampleRate, int blockSize, int length, IReadOnlyList<FrequencyChange>? changes = null)
     {
-        var synth = new Synth();
         var voice = synth.CreateVoice(sampleRate);
         var samples = new float[length];
         for (int block = 0, offset = 0; offset < length; block++, offset += blockSize)

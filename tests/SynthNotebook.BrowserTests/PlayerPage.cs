@@ -29,6 +29,9 @@ public sealed class PlayerPage : IAsyncDisposable
     /// <summary>What the page printed: attached to failures to say why.</summary>
     public List<string> Console { get; } = [];
 
+    /// <summary>Requests the page tried to send off this machine: refused, since a notebook may be offline.</summary>
+    public List<string> OffMachineRequests { get; } = [];
+
     /// <summary>Opens a page made of the given HTML fragments (e.g. player widgets), served from 127.0.0.1.</summary>
     public static Task<PlayerPage> OpenAsync(IBrowser browser, params string[] fragments)
         => OpenAsync(browser, fragments, initScript: null);
@@ -57,6 +60,17 @@ public sealed class PlayerPage : IAsyncDisposable
         }
         var page = await context.NewPageAsync();
         var result = new PlayerPage(context, page);
+        await context.RouteAsync("**/*", async route =>
+        {
+            var host = new Uri(route.Request.Url).Host;
+            if (host is "127.0.0.1" or "localhost" || route.Request.Url.StartsWith("blob:", StringComparison.Ordinal))
+            {
+                await route.ContinueAsync();
+                return;
+            }
+            result.OffMachineRequests.Add(route.Request.Url);
+            await route.AbortAsync();
+        });
         await page.GotoAsync(url);
         return result;
     }
