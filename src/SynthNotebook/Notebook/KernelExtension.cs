@@ -31,6 +31,7 @@ public static class KernelExtension
         }
         Formatter.Register<SynthServer>((server, writer) => writer.Write(ServerCard.Html(server)), HtmlFormatter.MimeType);
         Formatter.Register<Synth>((synth, writer) => writer.Write(SynthCard.Html(synth)), HtmlFormatter.MimeType);
+        Formatter.Register<DuplexPlayer>((player, writer) => writer.Write(player.Html()), HtmlFormatter.MimeType);
         Formatter.Register<SignalChart>((chart, writer) => writer.Write(ChartHtml.ForNotebook(chart.FigureJson)), HtmlFormatter.MimeType);
         // A sample buffer is a waveform (the seed plotted its buffers; a table of 4096 numbers says little).
         Formatter.Register<float[]>((samples, writer) => writer.Write(ChartHtml.ForNotebook(Plot.Waveform(samples).FigureJson)), HtmlFormatter.MimeType);

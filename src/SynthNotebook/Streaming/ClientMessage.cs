@@ -24,7 +24,8 @@ internal readonly record struct ClientMessage(
     double? Component = null,
     double? Frequency = null,
     double? Amplitude = null,
-    double? Gain = null)
+    double? Gain = null,
+    string? Mode = null)
 {
     /// <summary>True when a text message is meant as JSON; anything else is the seed's "give me a block".</summary>
     public static bool LooksLikeJson(ReadOnlySpan<byte> text)
@@ -65,7 +66,7 @@ internal readonly record struct ClientMessage(
             return false;
         }
 
-        string? op = null, token = null;
+        string? op = null, token = null, mode = null;
         double? sampleRate = null, blockSize = null, blocks = null, component = null, frequency = null, amplitude = null, gain = null;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
@@ -81,6 +82,10 @@ internal readonly record struct ClientMessage(
             else if (name.SequenceEqual("token"u8))
             {
                 token = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+            }
+            else if (name.SequenceEqual("mode"u8))
+            {
+                mode = reader.TokenType == JsonTokenType.String ? reader.GetString() : $"({reader.TokenType})";
             }
             else if (!TryNumber(ref reader, name, "sampleRate"u8, ref sampleRate, out error)
                 || !TryNumber(ref reader, name, "blockSize"u8, ref blockSize, out error)
@@ -114,7 +119,7 @@ internal readonly record struct ClientMessage(
                            : $"Unknown op \"{op}\"; expected one of hello, credit, set.");
             return false;
         }
-        message = new ClientMessage(parsed.Value, token, sampleRate, blockSize, blocks, component, frequency, amplitude, gain);
+        message = new ClientMessage(parsed.Value, token, sampleRate, blockSize, blocks, component, frequency, amplitude, gain, mode);
         error = default;
         return true;
     }

@@ -11,4 +11,16 @@ public sealed record PlayerOptions
 
     /// <summary>The AudioContext's sample rate; the audio device's own rate when null (the usual choice).</summary>
     public int? SampleRate { get; init; }
+
+    /// <summary>Synth: play the server's synth. Duplex: send the microphone and play it back through the server's chain.</summary>
+    public StreamMode Mode { get; init; } = StreamMode.Synth;
+
+    /// <summary>The browser's echo cancellation on the microphone; off, so the chain gets the raw signal.</summary>
+    public bool EchoCancellation { get; init; }
+
+    /// <summary>The browser's noise suppression on the microphone; off by default.</summary>
+    public bool NoiseSuppression { get; init; }
+
+    /// <summary>The browser's automatic gain control on the microphone; off by default.</summary>
+    public bool AutoGainControl { get; init; }
 }

@@ -31,6 +31,14 @@ public static class PlayerWidget
             url = server.WebSocketUrl.ToString(),
             token = server.Token.Value,
             pageUrl = server.PageUrl.ToString(),
+            mode = options.Mode == StreamMode.Duplex ? "duplex" : "synth",
+            duplexPageUrl = server.DuplexPageUrl.ToString(),
+            microphone = new
+            {
+                echoCancellation = options.EchoCancellation,
+                noiseSuppression = options.NoiseSuppression,
+                autoGainControl = options.AutoGainControl,
+            },
             components = parameters.Components.Select(c => new { frequency = c.Frequency, amplitude = c.Amplitude }),
             gain = parameters.Gain,
             blockSize = options.BlockSize,

@@ -10,4 +10,5 @@ internal readonly record struct ProtocolError(string Code, string Message)
     public const string InvalidValue = "invalid-value";
     public const string TooManyCredits = "too-many-credits";
     public const string UnexpectedHello = "unexpected-hello";
+    public const string NotInThisMode = "not-in-this-mode";
 }

@@ -14,10 +14,12 @@ internal sealed class ServerMessages
 
     public ServerMessages() => _writer = new Utf8JsonWriter(_buffer);
 
-    public ReadOnlyMemory<byte> Welcome(int sampleRate, int blockSize, int maxCredits, TimeSpan ramp, SynthParameters parameters)
+    public ReadOnlyMemory<byte> Welcome(StreamMode mode, int sampleRate, int blockSize, int maxCredits, TimeSpan ramp,
+        SynthParameters parameters)
     {
         Begin("welcome");
         _writer.WriteNumber("version", ProtocolVersion);
+        _writer.WriteString("mode", mode == StreamMode.Duplex ? "duplex" : "synth");
         _writer.WriteString("format", "f32le");
         _writer.WriteNumber("sampleRate", sampleRate);
         _writer.WriteNumber("blockSize", blockSize);

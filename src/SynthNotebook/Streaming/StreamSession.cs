@@ -3,13 +3,15 @@ using System.Net.WebSockets;
 using System.Runtime.CompilerServices;
 using System.Text;
 using System.Threading.Channels;
+using SynthNotebook.Processing;
 using SynthNotebook.Synthesis;
 
 namespace SynthNotebook.Streaming;
 
 /// <summary>
 /// One client connection: its own voice of the synth, its credits, and the two loops of a WebSocket — one reading
-/// control messages, one writing blocks, parameter broadcasts and errors (docs/protocol.md).
+/// control messages, one writing blocks, parameter broadcasts and errors (docs/protocol.md). In duplex mode the reading
+/// loop also takes the client's audio blocks and answers each with the block run through the server's chain.
 /// </summary>
 internal sealed class StreamSession
 {
@@ -22,6 +24,7 @@ internal sealed class StreamSession
     private readonly AccessToken _token;
     private readonly string? _queryToken;
     private readonly StreamStatistics _statistics;
+    private readonly ChainSlot _chain;
     private readonly SemaphoreSlim _sendLock = new(1, 1);
     private readonly Channel<bool> _wake = Channel.CreateUnbounded<bool>(new UnboundedChannelOptions { SingleReader = true });
     private readonly ConcurrentQueue<byte[]> _outgoingText = new();
@@ -30,14 +33,17 @@ internal sealed class StreamSession
     private OscillatorBank? _voice;
     private BlockFrame? _frame;
     private bool _seedMode;
+    private StreamMode _mode;
+    private ChainSwitch? _chainSwitch;
     private bool _closeSent;
     private int _credits;
     private int _parametersChanged;
     private long _sequence;
 
     public StreamSession(WebSocket socket, Synth synth, SynthServerOptions options, AccessToken token, string? queryToken,
-        StreamStatistics statistics)
+        StreamStatistics statistics, ChainSlot chain)
     {
+        _chain = chain;
         _socket = socket;
         _synth = synth;
         _options = options;
@@ -154,9 +160,20 @@ internal sealed class StreamSession
                 "The first JSON message must be {\"op\":\"hello\",...}. " + error.Message);
         }
         RequireToken(hello.Token);
+        _mode = hello.Mode switch
+        {
+            null or "synth" => StreamMode.Synth,
+            "duplex" => StreamMode.Duplex,
+            _ => throw new SessionClose(WebSocketCloseStatus.InvalidPayloadData,
+                $"mode must be \"synth\" or \"duplex\"; got {hello.Mode}."),
+        };
         StartVoice(WholeNumber(hello.SampleRate, _synth.SampleRate, "sampleRate"),
             WholeNumber(hello.BlockSize, _synth.BlockSize, "blockSize"));
-        var welcome = _readerMessages.Welcome(_voice!.SampleRate, _frame!.BlockSize, _options.MaxCredits, _synth.Ramp,
+        if (_mode == StreamMode.Duplex)
+        {
+            _chainSwitch = new ChainSwitch(_chain.Current, _voice!.SampleRate, _frame!.BlockSize);
+        }
+        var welcome = _readerMessages.Welcome(_mode, _voice!.SampleRate, _frame!.BlockSize, _options.MaxCredits, _synth.Ramp,
             _synth.Parameters);
         await SendAsync(welcome, WebSocketMessageType.Text, abort);
     }
@@ -215,10 +232,31 @@ internal sealed class StreamSession
             }
             if (type == WebSocketMessageType.Binary)
             {
-                throw new SessionClose(WebSocketCloseStatus.InvalidMessageType,
-                    "Binary messages from the client are not part of protocol v1.");
+                if (_mode != StreamMode.Duplex)
+                {
+                    throw new SessionClose(WebSocketCloseStatus.InvalidMessageType,
+                        "Binary messages from the client are audio, for duplex mode only (hello with \"mode\":\"duplex\").");
+                }
+                await ProcessUpstreamAsync(buffer.AsMemory(0, length), abort);
+                continue;
             }
             Handle(buffer.AsSpan(0, length));
+        }
+    }
+
+    /// <summary>Runs one block of the client's audio through the chain and sends it back with the same sequence number.</summary>
+    private async ValueTask ProcessUpstreamAsync(ReadOnlyMemory<byte> message, CancellationToken abort)
+    {
+        var frame = _frame!;
+        if (!UpstreamFrame.TryRead(message.Span, frame.Samples, out var sequence, out var problem))
+        {
+            throw new SessionClose(WebSocketCloseStatus.InvalidPayloadData, problem);
+        }
+        _chainSwitch!.Process(frame.Samples, _chain.Current);
+        frame.Seal(sequence, _chainSwitch.Version);
+        if (await SendAsync(frame.WithHeader, WebSocketMessageType.Binary, abort))
+        {
+            _statistics.BlockSent();
         }
     }
 
@@ -226,6 +264,11 @@ internal sealed class StreamSession
     {
         if (!ClientMessage.LooksLikeJson(text))
         {
+            if (_mode == StreamMode.Duplex)
+            {
+                Reply(new ProtocolError(ProtocolError.NotInThisMode, "A duplex connection gets blocks for the audio it sends, not on request."));
+                return;
+            }
             GrantCredits(1);
             return;
         }
@@ -236,6 +279,10 @@ internal sealed class StreamSession
         }
         switch (message.Op)
         {
+            case ClientOp.Credit when _mode == StreamMode.Duplex:
+                Reply(new ProtocolError(ProtocolError.NotInThisMode,
+                    "credit has no meaning in duplex mode: every audio block sent is answered by one processed block."));
+                break;
             case ClientOp.Credit:
                 Credit(message);
                 break;

@@ -8,6 +8,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
+using SynthNotebook.Processing;
 using SynthNotebook.Synthesis;
 
 namespace SynthNotebook.Streaming;
@@ -28,6 +29,7 @@ public sealed class SynthServer : IAsyncDisposable, IDisposable
     private readonly SynthServerOptions _options;
     private readonly OriginPolicy _origins;
     private readonly ConcurrentDictionary<StreamSession, byte> _sessions = new();
+    private readonly ChainSlot _chain = new();
     private readonly CancellationTokenSource _abort = new();
     private readonly Lazy<Task> _stop;
 
@@ -65,6 +67,22 @@ public sealed class SynthServer : IAsyncDisposable, IDisposable
 
     /// <summary>How the page at <see cref="PageUrl"/> plays (block size, cushion, sample rate).</summary>
     public PlayerOptions PageOptions { get; set; } = new();
+
+    /// <summary>
+    /// What duplex connections (a microphone) get done to their audio. Set it from any thread while audio runs: each
+    /// stream cross-fades to the new chain over 10 ms, without a click or a gap.
+    /// </summary>
+    public AudioChain Chain
+    {
+        get => _chain.Chain;
+        set => _chain.Chain = value;
+    }
+
+    /// <summary>The microphone player of this server (its widget in a notebook; its own page at <see cref="DuplexPageUrl"/>).</summary>
+    public DuplexPlayer Microphone => new(this);
+
+    /// <summary>This server's own microphone page: where the microphone works when a notebook's webview may not use it.</summary>
+    public Uri DuplexPageUrl => new($"http://{HostForUrl}:{Port}/duplex?token={Token.Value}");
 
     /// <summary>True until <see cref="StopAsync"/> has been called.</summary>
     public bool IsRunning => !_stop.IsValueCreated;
@@ -189,6 +207,11 @@ public sealed class SynthServer : IAsyncDisposable, IDisposable
 
     private async Task HandleAsync(HttpContext context)
     {
+        if (context.Request.Path == "/duplex" && !context.WebSockets.IsWebSocketRequest)
+        {
+            await ServePageAsync(context, PageOptions with { Mode = StreamMode.Duplex });
+            return;
+        }
         if (context.Request.Path != "/")
         {
             context.Response.StatusCode = StatusCodes.Status404NotFound;
@@ -196,7 +219,7 @@ public sealed class SynthServer : IAsyncDisposable, IDisposable
         }
         if (!context.WebSockets.IsWebSocketRequest)
         {
-            await ServePageAsync(context);
+            await ServePageAsync(context, PageOptions);
             return;
         }
         string? origin = context.Request.Headers.Origin;
@@ -209,7 +232,7 @@ public sealed class SynthServer : IAsyncDisposable, IDisposable
         }
 
         using var socket = await context.WebSockets.AcceptWebSocketAsync();
-        var session = new StreamSession(socket, Synth, _options, Token, context.Request.Query["token"], Statistics);
+        var session = new StreamSession(socket, Synth, _options, Token, context.Request.Query["token"], Statistics, _chain);
         _sessions[session] = 0;
         Statistics.Connected();
         try
@@ -224,7 +247,7 @@ public sealed class SynthServer : IAsyncDisposable, IDisposable
     }
 
     /// <summary>The standalone player, for whoever holds the token (the page embeds it, so it is not shown to others).</summary>
-    private async Task ServePageAsync(HttpContext context)
+    private async Task ServePageAsync(HttpContext context, PlayerOptions options)
     {
         string? token = context.Request.Query["token"];
         context.Response.Headers.CacheControl = "no-store";
@@ -237,7 +260,7 @@ public sealed class SynthServer : IAsyncDisposable, IDisposable
             return;
         }
         context.Response.ContentType = "text/html; charset=utf-8";
-        await context.Response.WriteAsync(PlayerWidget.Page(this, PageOptions));
+        await context.Response.WriteAsync(PlayerWidget.Page(this, options));
     }
 
     private void OnParametersChanged(SynthParameters parameters)

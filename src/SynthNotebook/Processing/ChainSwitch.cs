@@ -1,0 +1,61 @@
+namespace SynthNotebook.Processing;
+
+/// <summary>
+/// A stream's processors, swapped when the chain changes: for <see cref="FadeSeconds"/> both the old and the new
+/// processors run and their outputs cross-fade linearly, so a swap never clicks or leaves a gap. Allocates only when
+/// a new chain arrives.
+/// </summary>
+internal sealed class ChainSwitch
+{
+    public const double FadeSeconds = 0.010;
+
+    private readonly int _sampleRate;
+    private readonly int _fadeSamples;
+    private readonly float[] _fadingScratch;
+    private IAudioProcessor _current;
+    private IAudioProcessor? _fadingOut;
+    private int _faded;
+
+    public ChainSwitch(ChainSlot.Selection selection, int sampleRate, int maxBlockSize)
+    {
+        _sampleRate = sampleRate;
+        _fadeSamples = Math.Max(1, (int)Math.Round(FadeSeconds * sampleRate));
+        _fadingScratch = new float[maxBlockSize];
+        _current = selection.Chain.Create(sampleRate);
+        Version = selection.Version;
+    }
+
+    /// <summary>The version of the chain now playing (fading in, if a fade runs).</summary>
+    public int Version { get; private set; }
+
+    public void Process(Span<float> block, ChainSlot.Selection selection)
+    {
+        if (selection.Version != Version)
+        {
+            // A swap during a fade drops the oldest: its share is already below the fading one's.
+            _fadingOut = _current;
+            _current = selection.Chain.Create(_sampleRate);
+            Version = selection.Version;
+            _faded = 0;
+        }
+        if (_fadingOut is null)
+        {
+            _current.Process(block);
+            return;
+        }
+        var old = _fadingScratch.AsSpan(0, block.Length);
+        block.CopyTo(old);
+        _fadingOut.Process(old);
+        _current.Process(block);
+        for (var i = 0; i < block.Length; i++)
+        {
+            var share = Math.Min(1f, (float)(_faded + i) / _fadeSamples);
+            block[i] = old[i] + (block[i] - old[i]) * share;
+        }
+        _faded += block.Length;
+        if (_faded >= _fadeSamples)
+        {
+            _fadingOut = null;
+        }
+    }
+}
