@@ -7,6 +7,13 @@ public sealed class BrowserFixture : IAsyncLifetime
 {
     public const string ChromiumPath = "/usr/bin/chromium";
 
+    /// <summary>The flags every test browser runs with (DEVELOPERS.md).</summary>
+    public static readonly string[] Flags =
+    [
+        "--autoplay-policy=no-user-gesture-required", "--no-sandbox", "--disable-gpu",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
+    ];
+
     private IPlaywright? _playwright;
 
     public IBrowser Browser { get; private set; } = null!;
@@ -22,11 +29,7 @@ public sealed class BrowserFixture : IAsyncLifetime
         {
             ExecutablePath = ChromiumPath,
             Headless = true,
-            Args =
-            [
-                "--autoplay-policy=no-user-gesture-required", "--no-sandbox", "--disable-gpu",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
-            ],
+            Args = Flags,
         });
     }
 

@@ -50,9 +50,13 @@ public sealed class PlayerPage : IAsyncDisposable
     public static Task<PlayerPage> OpenServerPageAsync(IBrowser browser, SynthServer server)
         => OpenUrlAsync(browser, server.PageUrl.ToString());
 
+    /// <summary>Opens the server's own microphone page (/duplex, with the token), the microphone allowed.</summary>
+    public static Task<PlayerPage> OpenDuplexPageAsync(IBrowser browser, SynthServer server)
+        => OpenUrlAsync(browser, server.DuplexPageUrl.ToString());
+
     private static async Task<PlayerPage> OpenUrlAsync(IBrowser browser, string url, string? initScript = null)
     {
-        var context = await browser.NewContextAsync();
+        var context = await browser.NewContextAsync(new BrowserNewContextOptions { Permissions = ["microphone"] });
         await context.AddInitScriptAsync(RecorderScript);
         if (initScript is not null)
         {
@@ -159,7 +163,8 @@ public sealed class PlayerPage : IAsyncDisposable
 
 /// <summary>The player's <c>stats</c> as JSON.</summary>
 public sealed record PlayerStats(bool Connected, double SampleRate, int BlockSize, double BufferedMs, double TargetMs,
-    int Underruns, int Late, int Overflows, int BlocksReceived, double[] LatenciesMs, int ChangesHeard, string Status);
+    int Underruns, int Late, int Overflows, int BlocksReceived, double[] LatenciesMs, int ChangesHeard, string Status,
+    double[] RoundTripMs, string Mode, int Skipped);
 
 /// <summary>What the recorder captured: samples in play order, the audio frame of the first, and slider-move frames.</summary>
 public sealed record Capture(float[] Samples, int SampleRate, long StartFrame, long[] MoveFrames);

@@ -1,6 +1,7 @@
 // The AudioWorklet side of the player (loaded from a Blob URL after sample-ring.js): it plays the ring, fed by the
 // stream link over the MessagePort it is given, and reports its state to the link every other render quantum, and
-// at once after an underrun.
+// at once after an underrun. A report says at which audio frame its quantum ends, so the link can tell when a given
+// sample played (the microphone's round trip).
 class SynthNotebookPlayerProcessor extends AudioWorkletProcessor {
   constructor(options) {
     super();
@@ -22,9 +23,12 @@ class SynthNotebookPlayerProcessor extends AudioWorkletProcessor {
 
   process(inputs, outputs) {
     const underruns = this.ring.underruns;
-    this.ring.pull(outputs[0][0]);
+    const out = outputs[0][0];
+    this.ring.pull(out);
     if (++this.quanta % 2 === 0 || this.ring.underruns !== underruns) {
-      this.link?.postMessage(this.ring.report());
+      const report = this.ring.report();
+      report.frameEnd = currentFrame + out.length;
+      this.link?.postMessage(report);
     }
     return this.alive;
   }

@@ -1,7 +1,8 @@
-// The SynthNotebook player widget: Play/Stop, sliders and the status line. One instance per widget element, no
-// globals. Concatenated after sample-ring.js and stream-link.js into the widget's script; `mountSynthPlayer(root,
-// config)` is called last. Audio plays through an AudioWorklet (a ScriptProcessorNode where AudioWorklet is missing);
-// the socket and the credits live in a StreamLink in a Worker, which feeds the worklet directly.
+// The SynthNotebook player widget: Play/Stop, sliders, live scopes and the status line. One instance per widget
+// element, no globals. Concatenated after sample-ring.js, stream-link.js and scope.js into the widget's script;
+// `mountSynthPlayer(root, config)` is called last. Audio plays through an AudioWorklet (a ScriptProcessorNode where
+// AudioWorklet is missing); the socket and the credits live in a StreamLink in a Worker, which feeds the worklet
+// directly. In duplex mode the microphone goes through a second worklet to the same link, and comes back processed.
 
 const MIN_FREQUENCY = 20;
 const MAX_FREQUENCY = 20000;
@@ -13,11 +14,12 @@ const toSlider = (frequency) => Math.round(SLIDER_STEPS * Math.log(Math.max(freq
   / Math.log(MAX_FREQUENCY / MIN_FREQUENCY));
 const fromSlider = (value) => MIN_FREQUENCY * Math.pow(MAX_FREQUENCY / MIN_FREQUENCY, value / SLIDER_STEPS);
 const formatHz = (frequency) => frequency >= 1000 ? `${(frequency / 1000).toFixed(2)} kHz` : `${frequency.toFixed(1)} Hz`;
-const median = (values) => {
+const percentile = (values, fraction) => {
   if (values.length === 0) return NaN;
   const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
+  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * fraction))];
 };
+const median = (values) => percentile(values, 0.5);
 
 class SynthPlayer {
   constructor(root, config) {
@@ -31,6 +33,10 @@ class SynthPlayer {
     this.reconnectTimer = 0;
     this.linkStats = {};         // the link's newest figures
     this.dragging = new Set();
+    this.duplex = config.mode === 'duplex';
+    this.stream = null;          // the microphone's MediaStream
+    this.micNode = null;
+    this.micSource = null;
     this.build(config.components, config.gain);
     this.setStatus('stopped: press Play');
     root.synthPlayer = this;     // for tests and curious users; nothing is put on window
@@ -47,7 +53,10 @@ class SynthPlayer {
       .synth-notebook-player { font: 13px system-ui, sans-serif; border: 1px solid #8884; border-radius: 6px; padding: 8px; max-width: 640px; }
       .synth-notebook-player .snp-bar { display: flex; gap: 8px; align-items: center; margin-bottom: 6px; }
       .synth-notebook-player .snp-row { display: grid; grid-template-columns: 110px 1fr 90px; gap: 8px; align-items: center; }
-      .synth-notebook-player .snp-status { font-family: ui-monospace, monospace; font-size: 12px; opacity: .85; }`;
+      .synth-notebook-player .snp-status { font-family: ui-monospace, monospace; font-size: 12px; opacity: .85; }
+      .synth-notebook-player .snp-mic { display: flex; gap: 12px; margin-bottom: 6px; }
+      .synth-notebook-player .snp-notice { margin: 6px 0; padding: 6px; border-left: 3px solid #d98c00; }
+      .synth-notebook-player canvas { width: 100%; height: 110px; display: block; margin-top: 6px; }`;
     const bar = document.createElement('div');
     bar.className = 'snp-bar';
     this.playButton = this.button('Play', () => this.play());
@@ -56,9 +65,40 @@ class SynthPlayer {
     this.status.className = 'snp-status';
     this.status.setAttribute('role', 'status');
     bar.append(this.playButton, this.stopButton, this.status);
+    this.notice = document.createElement('div');
+    this.notice.className = 'snp-notice';
+    this.notice.hidden = true;
     this.sliders = document.createElement('div');
-    root.append(style, bar, this.sliders);
+    root.append(style, bar, this.notice);
+    if (this.duplex) root.append(this.microphoneOptions());
+    root.append(this.sliders);
+    this.scopes = (this.duplex ? ['microphone', 'output'] : ['output']).map((label) => {
+      const canvas = document.createElement('canvas');
+      canvas.width = 640;
+      canvas.height = 110;
+      canvas.dataset.scope = label;
+      root.append(canvas);
+      return new SynthScope(canvas, label);
+    });
     this.buildSliders(components, gain);
+  }
+
+  // The browser's own voice processing, off by default: the chain in the kernel should get the raw signal.
+  microphoneOptions() {
+    const row = document.createElement('div');
+    row.className = 'snp-mic';
+    const labels = { echoCancellation: 'echo cancellation', noiseSuppression: 'noise suppression', autoGainControl: 'auto gain' };
+    this.constraintBoxes = Object.entries(labels).map(([name, text]) => {
+      const label = document.createElement('label');
+      const box = document.createElement('input');
+      box.type = 'checkbox';
+      box.name = name;
+      box.checked = !!this.config.microphone?.[name];
+      label.append(box, ` ${text}`);
+      row.append(label);
+      return box;
+    });
+    return row;
   }
 
   button(label, action) {
@@ -128,14 +168,19 @@ class SynthPlayer {
     if (!this.connected) return;
     const s = this.stats;
     const latency = median(s.latenciesMs ?? []);
+    const roundTrip = s.roundTripMs ?? [];
     this.setStatus(`connected · ${s.sampleRate} Hz · ${s.blockSize}-sample blocks · buffered ${s.bufferedMs.toFixed(0)} ms` +
       ` · underruns ${s.underruns} · late ${s.late}` +
-      (Number.isNaN(latency) ? '' : ` · slider→sound ${latency.toFixed(0)} ms`));
+      (Number.isNaN(latency) ? '' : ` · slider→sound ${latency.toFixed(0)} ms`) +
+      (roundTrip.length === 0 ? '' :
+        ` · mic→out p50 ${percentile(roundTrip, 0.5).toFixed(0)} ms, p95 ${percentile(roundTrip, 0.95).toFixed(0)} ms`) +
+      (s.skipped > 0 ? ` · skipped ${(s.skipped / s.sampleRate * 1000).toFixed(0)} ms to keep up` : ''));
   }
 
   get stats() {
     return {
       bufferedMs: 0, underruns: 0, late: 0, overflows: 0, blocksReceived: 0, latenciesMs: [], changesHeard: 0,
+      roundTripMs: [], upstreamBlocks: 0, skipped: 0, mode: this.duplex ? 'duplex' : 'synth',
       ...this.linkStats,
       connected: !!this.connected,
       sampleRate: this.context?.sampleRate ?? 0,
@@ -154,11 +199,22 @@ class SynthPlayer {
     if (this.config.sampleRate) options.sampleRate = this.config.sampleRate;
     this.context = new AudioContext(options);
     const resumed = this.context.resume();   // inside the click: browsers and VS Code need a user gesture
-    this.setStatus('starting audio…');
+    this.setStatus(this.duplex ? 'asking for the microphone…' : 'starting audio…');
+    if (this.duplex) {
+      try {
+        this.stream = await this.openMicrophone();
+      } catch (error) {
+        this.refuseMicrophone(error);
+        this.release();
+        return;
+      }
+    }
     try {
       const channel = new MessageChannel();  // link ⇄ ring, past the page's event loop
-      await this.buildGraph(channel.port1);
+      const micChannel = this.duplex ? new MessageChannel() : null;   // mic worklet → link
+      await this.buildGraph(channel.port1, micChannel?.port1);
       this.link = this.startLink(channel.port2);
+      if (micChannel) this.link.command({ type: 'attachMic', port: micChannel.port2 }, [micChannel.port2]);
       await resumed;
     } catch (error) {
       this.setStatus(`audio failed: ${error.message}`);
@@ -168,7 +224,28 @@ class SynthPlayer {
     this.connect();
   }
 
-  async buildGraph(ringPort) {
+  async openMicrophone() {
+    if (!navigator.mediaDevices?.getUserMedia) {
+      throw new DOMException('this page has no navigator.mediaDevices (an insecure page, or a webview that forbids it)', 'NotSupportedError');
+    }
+    const audio = { channelCount: 1 };
+    for (const box of this.constraintBoxes) audio[box.name] = box.checked;
+    return navigator.mediaDevices.getUserMedia({ audio });
+  }
+
+  // VS Code notebook webviews may not use the microphone (microsoft/vscode#119127): point to the server's own page.
+  refuseMicrophone(error) {
+    this.setStatus(`microphone unavailable: ${error.name}: ${error.message}`);
+    const link = document.createElement('a');
+    link.href = this.config.duplexPageUrl;
+    link.target = '_blank';
+    link.rel = 'noopener';
+    link.textContent = this.config.duplexPageUrl.replace(/token=.*/, 'token=…');
+    this.notice.replaceChildren('This page may not use the microphone. Open the server\'s own page, where it works: ', link);
+    this.notice.hidden = false;
+  }
+
+  async buildGraph(ringPort, micPort) {
     const { context } = this;
     const capacity = 1 << Math.ceil(Math.log2(context.sampleRate * RING_SECONDS));
     if (context.audioWorklet) {
@@ -183,6 +260,9 @@ class SynthPlayer {
       });
       node.port.postMessage({ type: 'attach', port: ringPort }, [ringPort]);
       this.output = node;
+      if (micPort) this.buildMicrophone(micPort);
+    } else if (this.duplex) {
+      throw new Error('the microphone needs AudioWorklet, which this page lacks (it needs https or 127.0.0.1)');
     } else {
       // Only where AudioWorklet is missing (an insecure http page): the deprecated node, same ring, same port.
       const ring = new SampleRing(capacity);
@@ -200,6 +280,21 @@ class SynthPlayer {
     this.root.dispatchEvent(new CustomEvent('synthplayer:graph', { bubbles: true, detail }));
     await Promise.all(waits);
     this.output.connect(detail.destination);
+    this.output.connect(this.scopes.at(-1).attach(context));
+  }
+
+  // Microphone → mic worklet (blocks to the link) and → its scope. The worklet's silent output keeps it pulled.
+  buildMicrophone(micPort) {
+    const { context } = this;
+    this.micSource = context.createMediaStreamSource(this.stream);
+    this.micNode = new AudioWorkletNode(context, 'synth-notebook-mic', {
+      numberOfInputs: 1, numberOfOutputs: 1, outputChannelCount: [1], channelCount: 1, channelCountMode: 'explicit',
+      processorOptions: { blockSize: this.config.blockSize },
+    });
+    this.micNode.port.postMessage({ type: 'attach', port: micPort }, [micPort]);
+    this.micSource.connect(this.micNode);
+    this.micSource.connect(this.scopes[0].attach(context));
+    this.micNode.connect(context.destination);
   }
 
   // The link in a Worker where the page allows one, else on the page (same code, same messages).
@@ -211,7 +306,7 @@ class SynthPlayer {
       URL.revokeObjectURL(url);
       worker.onmessage = (event) => receive(event.data);
       worker.postMessage({ type: 'attach', port: ringPort }, [ringPort]);
-      return { command: (message) => worker.postMessage(message), dispose: () => worker.terminate() };
+      return { command: (message, transfer = []) => worker.postMessage(message, transfer), dispose: () => worker.terminate() };
     } catch {
       const link = new StreamLink(receive);
       link.command({ type: 'attach', port: ringPort });
@@ -233,6 +328,12 @@ class SynthPlayer {
   release() {
     this.output?.port?.postMessage({ type: 'close' });
     this.output?.disconnect();
+    this.micNode?.port.postMessage({ type: 'close' });
+    this.micNode?.disconnect();
+    this.micSource?.disconnect();
+    this.stream?.getTracks().forEach((track) => track.stop());
+    this.scopes.forEach((scope) => scope.detach());
+    this.micNode = this.micSource = this.stream = null;
     this.context?.close();
     this.output = null;
     this.userStopped = true;
@@ -243,7 +344,7 @@ class SynthPlayer {
   connect() {
     this.link.command({
       type: 'connect', url: this.config.url, token: this.config.token, sampleRate: this.context.sampleRate,
-      blockSize: this.config.blockSize, floorMs: this.config.targetLatencyMs,
+      blockSize: this.config.blockSize, floorMs: this.config.targetLatencyMs, mode: this.duplex ? 'duplex' : 'synth',
     });
   }
 
@@ -267,6 +368,7 @@ class SynthPlayer {
       case 'welcome':
         this.connected = true;
         this.reconnectAttempt = 0;
+        this.notice.hidden = true;
         this.showParameters(message.params);
         this.enableSliders(true);
         this.refreshStatus();

@@ -1,6 +1,8 @@
 // A ring of float samples between the network and the audio clock, shared by the AudioWorklet processor and the
 // ScriptProcessorNode fallback. Preallocated; push copies a block in, pull fills one render quantum out.
-// It waits for `startSamples` before playing (the jitter cushion), and counts every quantum it could not fill.
+// It waits for `startSamples` before playing (the jitter cushion), and counts every quantum it could not fill. With a
+// `maxSamples` (duplex: audio arrives at the microphone's pace, so a backlog would never drain and would stay as added
+// latency) it skips the oldest samples back to the cushion when it holds more.
 class SampleRing {
   constructor(capacity) {
     this.samples = new Float32Array(capacity);
@@ -13,12 +15,18 @@ class SampleRing {
     this.underruns = 0;
     this.late = 0;         // underruns ended by a block that came too late
     this.overflows = 0;
+    this.skipped = 0;      // samples dropped to keep a duplex stream's latency at its cushion
+    this.skippedUpTo = 0;  // the ring position the last skip jumped to
+    this.maxSamples = Infinity;
     this.starved = false;
   }
 
   get buffered() { return this.written - this.consumed; }
 
-  configure(startSamples) { this.startSamples = Math.min(startSamples, this.samples.length); }
+  configure(startSamples, maxSamples = Infinity) {
+    this.startSamples = Math.min(startSamples, this.samples.length);
+    this.maxSamples = maxSamples;
+  }
 
   pause() { this.paused = true; this.playing = false; this.consumed = this.written; }
 
@@ -27,7 +35,7 @@ class SampleRing {
   receive(message) {
     switch (message.type) {
       case 'block': this.push(message.samples); break;
-      case 'configure': this.configure(message.startSamples); break;
+      case 'configure': this.configure(message.startSamples, message.maxSamples); break;
       case 'pause': this.pause(); break;
       case 'resume': this.resume(); break;
     }
@@ -58,6 +66,12 @@ class SampleRing {
       return;
     }
     this.playing = true;
+    if (this.buffered > this.maxSamples) {
+      const excess = this.buffered - this.startSamples;
+      this.consumed += excess;
+      this.skipped += excess;
+      this.skippedUpTo = this.consumed;
+    }
     const count = Math.min(out.length, this.buffered);
     const capacity = this.samples.length;
     const start = this.consumed % capacity;
@@ -76,7 +90,7 @@ class SampleRing {
   report() {
     return {
       type: 'status', offered: this.offered, consumed: this.consumed, buffered: this.buffered, underruns: this.underruns,
-      late: this.late, overflows: this.overflows, playing: this.playing,
+      late: this.late, overflows: this.overflows, skipped: this.skipped, skippedUpTo: this.skippedUpTo, playing: this.playing,
     };
   }
 }

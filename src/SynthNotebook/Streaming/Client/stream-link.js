@@ -1,7 +1,8 @@
 // The network half of the player: the socket, the credits and the cushion. It lives beside the audio ring, not on
 // the page: in a dedicated Worker (stream-worker.js) where one can be made, so a busy page (a notebook re-rendering
 // its outputs, a second player starting) cannot starve the ring; on the page itself otherwise. It talks to the ring
-// over a MessagePort and to the widget with plain messages (docs/protocol.md, "The browser player").
+// over a MessagePort and to the widget with plain messages (docs/protocol.md, "The browser player"). In duplex mode it
+// also takes the microphone's blocks from the mic worklet, sends them upstream, and measures each one's round trip.
 
 const LINK_PROTOCOL_VERSION = 1;
 const LINK_HEADER_BYTES = 16;
@@ -11,6 +12,9 @@ const SETTLE_AFTER_MS = 1500;    // …and once it has played this long without 
 const SETTLE_MS_PER_S = 30;      // the cushion thins at this rate down to the floor.
 const STATS_EVERY_MS = 100;
 const LATENCY_WINDOW = 64;
+const ROUND_TRIP_WINDOW = 256;
+const MAX_UNANSWERED = 512;
+const DUPLEX_WARMUP_MS = 1000;   // underruns while a duplex stream starts up refill the ring but do not thicken it      // microphone blocks remembered while their processed twin is on its way
 
 // One clock for the page and the worker (each has its own performance.now() origin).
 const clockMs = () => performance.timeOrigin + performance.now();
@@ -29,6 +33,12 @@ class StreamLink {
     this.latencies = [];
     this.changesHeard = 0;
     this.lastStats = 0;
+    this.duplex = false;
+    this.mic = null;             // MessagePort from the mic worklet
+    this.upstreamSequence = 0;
+    this.captureFrames = new Map();  // sequence → audio frame of the block's first microphone sample
+    this.plays = [];             // { position, captureFrame } of processed blocks queued in the ring
+    this.roundTrips = [];
   }
 
   command(message) {
@@ -37,19 +47,23 @@ class StreamLink {
         this.ring = message.port;
         this.ring.onmessage = (event) => this.onRingReport(event.data);
         break;
+      case 'attachMic':
+        this.mic = message.port;
+        this.mic.onmessage = (event) => this.sendUpstream(event.data);
+        break;
       case 'connect': this.connect(message); break;
       case 'send': this.send(message.message, message.sentAt); break;
       case 'close': this.close(); break;
     }
   }
 
-  connect({ url, token, sampleRate, blockSize, floorMs }) {
+  connect({ url, token, sampleRate, blockSize, floorMs, mode }) {
     this.sampleRate = sampleRate;
     this.floorMs = floorMs;
     const socket = new WebSocket(url);
     socket.binaryType = 'arraybuffer';
     this.socket = socket;
-    socket.onopen = () => socket.send(JSON.stringify({ op: 'hello', version: LINK_PROTOCOL_VERSION, token, sampleRate, blockSize }));
+    socket.onopen = () => socket.send(JSON.stringify({ op: 'hello', version: LINK_PROTOCOL_VERSION, token, sampleRate, blockSize, mode }));
     socket.onmessage = (event) => {
       if (typeof event.data === 'string') this.onText(JSON.parse(event.data));
       else this.onBlock(event.data);
@@ -77,11 +91,16 @@ class StreamLink {
     switch (message.op) {
       case 'welcome':
         this.connected = true;
+        this.duplex = message.mode === 'duplex';
         this.blockSize = message.blockSize;
         this.maxCredits = message.maxCredits;
         this.granted = this.received = 0;
-        this.targetMs = Math.max(this.floorMs, WARMUP_TARGET_MS);
-        this.calmSince = this.lastSettle = clockMs();
+        this.captureFrames.clear();
+        this.plays = [];
+        // Duplex audio arrives at the microphone's pace: the ring holds what it held when it started, so it starts
+        // at the floor (no warm-up to thin later); an underrun still raises it.
+        this.targetMs = this.duplex ? this.floorMs : Math.max(this.floorMs, WARMUP_TARGET_MS);
+        this.calmSince = this.lastSettle = this.welcomedAt = clockMs();
         this.ring.postMessage({ type: 'resume' });
         this.configureCushion();
         this.requestBlocks();
@@ -93,8 +112,27 @@ class StreamLink {
     this.post({ type: 'text', message });
   }
 
+  // One microphone block upstream: the protocol's 16-byte header (sequence, reserved, count), then the samples.
+  sendUpstream({ samples, frame }) {
+    if (!this.connected || !this.duplex || this.socket?.readyState !== WebSocket.OPEN) return;
+    const buffer = new ArrayBuffer(LINK_HEADER_BYTES + samples.length * 4);
+    const header = new DataView(buffer, 0, LINK_HEADER_BYTES);
+    header.setBigUint64(0, BigInt(this.upstreamSequence), true);
+    header.setUint32(12, samples.length, true);
+    new Float32Array(buffer, LINK_HEADER_BYTES).set(samples);
+    this.captureFrames.set(this.upstreamSequence++, frame);
+    if (this.captureFrames.size > MAX_UNANSWERED) this.captureFrames.delete(this.captureFrames.keys().next().value);
+    this.socket.send(buffer);
+  }
+
   onBlock(buffer) {
     const header = new DataView(buffer, 0, LINK_HEADER_BYTES);
+    if (this.duplex) {
+      const sequence = Number(header.getBigUint64(0, true));
+      const captureFrame = this.captureFrames.get(sequence);
+      this.captureFrames.delete(sequence);
+      if (captureFrame !== undefined) this.plays.push({ position: this.pushed, captureFrame });
+    }
     const version = header.getUint32(8, true);
     const count = header.getUint32(12, true);
     const samples = new Float32Array(buffer, LINK_HEADER_BYTES, count);
@@ -114,7 +152,23 @@ class StreamLink {
 
   onRingReport(report) {
     const now = clockMs();
-    if (report.underruns > this.report.underruns && this.connected) {
+    // A processed block has played once the ring consumed past its first sample: the sample at ring position p left
+    // the worklet at frame frameEnd − (consumed − p). Minus its capture frame, that is the microphone's round trip.
+    while (this.plays.length > 0 && this.plays[0].position < report.consumed && report.frameEnd !== undefined) {
+      const { position, captureFrame } = this.plays.shift();
+      if (position < report.skippedUpTo) continue;   // skipped, never played
+      const playedFrame = report.frameEnd - (report.consumed - position);
+      this.roundTrips.push((playedFrame - captureFrame) / this.sampleRate * 1000);
+      if (this.roundTrips.length > ROUND_TRIP_WINDOW) this.roundTrips.shift();
+    }
+    if (report.underruns > this.report.underruns && this.connected && this.duplex) {
+      // Duplex: the ring keeps the level it started at, which is the round trip; grow it a block at a time, and not
+      // for the hiccups of starting up (the ring refills to the same level).
+      if (now - this.welcomedAt > DUPLEX_WARMUP_MS) {
+        this.floorMs = this.targetMs = Math.min(MAX_TARGET_MS, this.targetMs + this.blockSize / this.sampleRate * 1000);
+        this.configureCushion();
+      }
+    } else if (report.underruns > this.report.underruns && this.connected) {
       // The cushion was too thin for this machine: grow it, and never thin it that far again.
       this.floorMs = Math.min(MAX_TARGET_MS, this.floorMs * 1.25 + 2);
       this.targetMs = Math.min(MAX_TARGET_MS, this.targetMs * 1.5 + 5);
@@ -142,14 +196,21 @@ class StreamLink {
       underruns: this.report.underruns,
       late: this.report.late,
       overflows: this.report.overflows,
+      skipped: this.report.skipped ?? 0,
       blocksReceived: this.received,
       latenciesMs: [...this.latencies],
       changesHeard: this.changesHeard,
+      mode: this.duplex ? 'duplex' : 'synth',
+      upstreamBlocks: this.upstreamSequence,
+      roundTripMs: [...this.roundTrips],
     };
   }
 
   configureCushion() {
-    this.ring.postMessage({ type: 'configure', startSamples: Math.round(this.targetMs / 1000 * this.sampleRate) });
+    const startSamples = Math.round(this.targetMs / 1000 * this.sampleRate);
+    // Duplex: three blocks of jitter above the cushion, then the ring skips back to it (see sample-ring.js).
+    const maxSamples = this.duplex ? startSamples + 3 * this.blockSize : Infinity;
+    this.ring.postMessage({ type: 'configure', startSamples, maxSamples });
   }
 
   inFlight() { return this.granted - this.received; }
@@ -158,7 +219,7 @@ class StreamLink {
   queued() { return this.report.buffered + (this.pushed - this.report.offered); }
 
   requestBlocks() {
-    if (!this.connected || this.socket?.readyState !== WebSocket.OPEN) return;
+    if (!this.connected || this.duplex || this.socket?.readyState !== WebSocket.OPEN) return;
     const target = this.targetMs / 1000 * this.sampleRate;
     const ahead = this.queued() + this.inFlight() * this.blockSize;
     const blocks = Math.min(Math.ceil((target - ahead) / this.blockSize), this.maxCredits - this.inFlight());

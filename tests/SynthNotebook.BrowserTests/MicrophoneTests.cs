@@ -1,0 +1,157 @@
+using SynthNotebook.Processing;
+using SynthNotebook.Streaming;
+using SynthNotebook.Synthesis;
+using SynthNotebook.Tests.Synthesis;
+using Xunit.Abstractions;
+
+namespace SynthNotebook.BrowserTests;
+
+/// <summary>
+/// Microphone → the server's chain → speakers, on the server's own /duplex page, with Chromium's fake microphone
+/// playing <see cref="MicrophoneBrowserFixture.Signal"/> (440 Hz and 5 kHz, −12 dBFS each). What the player PLAYED is
+/// compared with what the microphone said.
+/// </summary>
+[Collection(MicrophoneBrowserCollection.Name)]
+public sealed class MicrophoneTests(MicrophoneBrowserFixture browser, ITestOutputHelper output)
+{
+    private const int Rate = MicrophoneBrowserFixture.SampleRate;
+    private const int Window = 1 << 15;
+
+    [Fact]
+    public async Task PassThroughPlaysTheMicrophoneBackAtItsFrequenciesAndLevels()
+    {
+        var played = await PlayThroughAsync(AudioChain.PassThrough);
+
+        foreach (var hz in new[] { MicrophoneBrowserFixture.LowHz, MicrophoneBrowserFixture.HighHz })
+        {
+            var expectedBin = Spectrum.HzToBin(hz, Window, Rate);
+            var peak = Spectrum.PeakBin(Spectrum.Magnitudes(played), expectedBin - 4, expectedBin + 4);
+            Assert.InRange(peak, expectedBin - 1, expectedBin + 1);
+            Assert.InRange(LevelChange(played, hz), -1, 1);
+        }
+    }
+
+    [Fact]
+    public async Task AGainOfAHalfPlaysSixDecibelsLower()
+    {
+        var played = await PlayThroughAsync(AudioChain.PassThrough.Gain(0.5));
+
+        Assert.InRange(LevelChange(played, MicrophoneBrowserFixture.LowHz), -7.02, -5.02);
+        Assert.InRange(LevelChange(played, MicrophoneBrowserFixture.HighHz), -7.02, -5.02);
+    }
+
+    [Fact]
+    public async Task ALowPassAt500HzTakesTheFiveKilohertzToneDownByAtLeast30Decibels()
+    {
+        var played = await PlayThroughAsync(AudioChain.PassThrough.LowPass(500));
+
+        var change = LevelChange(played, MicrophoneBrowserFixture.HighHz);
+        output.WriteLine($"5 kHz through LowPass(500): {change:0.0} dB");
+        Assert.True(change <= -30, $"the 5 kHz tone only lost {change:0.0} dB");
+        Assert.InRange(LevelChange(played, MicrophoneBrowserFixture.LowHz), -3, 0.5);
+    }
+
+    [Fact]
+    public async Task SwappingTheChainMidStreamLeavesNoGapAndNoClick()
+    {
+        await using var server = await StartServerAsync(AudioChain.PassThrough);
+        await using var page = await PlayerPage.OpenDuplexPageAsync(browser.Browser, server);
+        await StartAsync(page);
+        await page.WaitForCaptureAsync(0, Rate);
+        var statsBefore = await page.StatsAsync();
+        var before = await page.CapturedFramesAsync();
+
+        server.Chain = AudioChain.PassThrough.Gain(0.5);
+        await page.CaptureMoreAsync(0, 1.0, Rate);
+        var statsAfter = await page.StatsAsync();
+        var capture = await page.CaptureAsync();
+
+        Assert.Equal(statsBefore.Underruns, statsAfter.Underruns);
+        Assert.Equal(statsBefore.Skipped, statsAfter.Skipped);
+        var around = capture.Samples.AsSpan(before - Rate / 2, Rate);  // half a second either side of the swap
+        Assert.True(LongestSilence(around) < 16, $"a gap of {LongestSilence(around)} silent samples around the swap");
+        var largestStep = MaxStep(around);
+        var inputStep = MaxStep(MicrophoneBrowserFixture.Signal.AsSpan(0, Rate));
+        Assert.True(largestStep <= inputStep * 1.05, $"a step of {largestStep} (the microphone's largest is {inputStep})");
+        Assert.InRange(LevelChange(capture.Samples[^Window..], MicrophoneBrowserFixture.LowHz), -7.02, -5.02);
+    }
+
+    [Fact]
+    public async Task TheStatusLineShowsTheRoundTripFromMicrophoneToSpeakers()
+    {
+        await using var server = await StartServerAsync(AudioChain.PassThrough);
+        await using var page = await PlayerPage.OpenDuplexPageAsync(browser.Browser, server);
+        await StartAsync(page);
+
+        var stats = await page.StatsAsync();
+        output.WriteLine($"round trip (ms): p50 {Percentile(stats.RoundTripMs, 0.5):0.0}, p95 {Percentile(stats.RoundTripMs, 0.95):0.0}; {stats.Status}");
+        Assert.Contains("mic→out p50", stats.Status);
+        // At least a block's length (it has to be captured whole) and less than the ring (2 s) can hold.
+        Assert.All(stats.RoundTripMs, ms => Assert.InRange(ms, 256 * 1000.0 / Rate, 2000));
+        var checkedBoxes = await page.Page.EvalOnSelectorAllAsync<int>("input[type=checkbox]:checked", "boxes => boxes.length");
+        Assert.Equal(0, checkedBoxes);   // echo cancellation, noise suppression and auto gain: off by default
+    }
+
+    private static async Task<SynthServer> StartServerAsync(AudioChain chain)
+    {
+        var server = await SynthServer.StartAsync(new Synth(), new SynthServerOptions { Port = 0 });
+        server.PageOptions = new PlayerOptions { SampleRate = Rate };
+        server.Chain = chain;
+        return server;
+    }
+
+    /// <summary>Plays the microphone through <paramref name="chain"/>; returns the last <see cref="Window"/> samples played.</summary>
+    private async Task<float[]> PlayThroughAsync(AudioChain chain)
+    {
+        await using var server = await StartServerAsync(chain);
+        await using var page = await PlayerPage.OpenDuplexPageAsync(browser.Browser, server);
+        await StartAsync(page);
+        await page.CaptureMoreAsync(0, 1.0, Rate);
+        var capture = await page.CaptureAsync();
+        output.WriteLine((await page.StatsAsync()).Status);
+        return capture.Samples[^Window..];
+    }
+
+    private static async Task StartAsync(PlayerPage page)
+    {
+        await page.PlayAsync();
+        await page.WaitForAsync(0, "s => s.roundTripMs.length >= 50", timeoutMs: 20_000);
+    }
+
+    /// <summary>How much louder (dB) <paramref name="hz"/> is in <paramref name="played"/> than in the microphone's signal.</summary>
+    private static double LevelChange(float[] played, double hz)
+    {
+        var reference = Spectrum.Magnitudes(MicrophoneBrowserFixture.Signal.AsSpan(0, played.Length));
+        var heard = Spectrum.Magnitudes(played);
+        var n = played.Length;
+        return 20 * Math.Log10(Spectrum.MagnitudeNear(heard, hz, 2 * Rate / (double)n, n, Rate)
+                               / Spectrum.MagnitudeNear(reference, hz, 2 * Rate / (double)n, n, Rate));
+    }
+
+    private static int LongestSilence(ReadOnlySpan<float> samples)
+    {
+        int longest = 0, run = 0;
+        foreach (var sample in samples)
+        {
+            run = Math.Abs(sample) < 1e-4f ? run + 1 : 0;
+            longest = Math.Max(longest, run);
+        }
+        return longest;
+    }
+
+    private static float MaxStep(ReadOnlySpan<float> samples)
+    {
+        var largest = 0f;
+        for (var i = 1; i < samples.Length; i++)
+        {
+            largest = Math.Max(largest, Math.Abs(samples[i] - samples[i - 1]));
+        }
+        return largest;
+    }
+
+    private static double Percentile(double[] values, double fraction)
+    {
+        var sorted = values.Order().ToArray();
+        return sorted.Length == 0 ? double.NaN : sorted[Math.Min(sorted.Length - 1, (int)(sorted.Length * fraction))];
+    }
+}
