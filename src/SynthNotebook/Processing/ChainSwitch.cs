@@ -30,9 +30,10 @@ internal sealed class ChainSwitch
 
     public void Process(Span<float> block, ChainSlot.Selection selection)
     {
-        if (selection.Version != Version)
+        if (selection.Version != Version && _fadingOut is null)
         {
-            // A swap during a fade drops the oldest: its share is already below the fading one's.
+            // A swap during a fade waits for that fade to end (at most FadeSeconds): dropping either of the two chains
+            // being mixed would make the output jump, a click. The newest chain is taken up then; any in between are skipped.
             _fadingOut = _current;
             _current = selection.Chain.Create(_sampleRate);
             Version = selection.Version;
