@@ -9,6 +9,13 @@ public sealed record PlayerOptions
     /// <summary>Audio the player keeps queued or requested ahead of the speakers; it grows after an underrun.</summary>
     public double TargetLatencyMs { get; init; } = 24;
 
+    /// <summary>
+    /// Duplex: the processed audio the player holds before playing it, which (with a block's capture and the trip to the
+    /// server and back) makes the microphone's round trip. Audio threads run in ~10 ms bursts at both ends, so less
+    /// than ~30 ms underruns; it grows by a block after an underrun.
+    /// </summary>
+    public double DuplexLatencyMs { get; init; } = 32;
+
     /// <summary>The AudioContext's sample rate; the audio device's own rate when null (the usual choice).</summary>
     public int? SampleRate { get; init; }
 

@@ -18,6 +18,7 @@ public static class PlayerWidget
         options ??= new PlayerOptions();
         ParameterGuard.InRange(options.BlockSize, SynthLimits.MinBlockSize, SynthLimits.MaxBlockSize);
         ParameterGuard.InRange(options.TargetLatencyMs, 1, 2000, " ms");
+        ParameterGuard.InRange(options.DuplexLatencyMs, 1, 2000, " ms");
         if (options.SampleRate is { } rate)
         {
             ParameterGuard.InRange(rate, SynthLimits.MinSampleRate, SynthLimits.MaxSampleRate);
@@ -43,6 +44,7 @@ public static class PlayerWidget
             gain = parameters.Gain,
             blockSize = options.BlockSize,
             targetLatencyMs = options.TargetLatencyMs,
+            duplexLatencyMs = options.DuplexLatencyMs,
             sampleRate = options.SampleRate,
             workletSource = ClientScripts.Worklet,
             workerSource = ClientScripts.Worker,

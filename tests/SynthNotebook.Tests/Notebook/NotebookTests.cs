@@ -4,6 +4,7 @@ using System.Net.WebSockets;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using SynthNotebook.Notebook;
+using SynthNotebook.Processing;
 using SynthNotebook.Streaming;
 using SynthNotebook.Synthesis;
 using SynthNotebook.Tests.Notebook.Charts;
@@ -44,6 +45,14 @@ public sealed class NotebookTests
         var player = PlayerConfig(outputs.Single(o => o.Cell.Source.Trim() == "synth").Html!);
         Assert.Equal(server.WebSocketUrl.ToString(), player.GetProperty("url").GetString());
         Assert.Equal(server.Token.Value, player.GetProperty("token").GetString());
+
+        // The microphone section: the duplex player of the same server, the filter moved, the chain swapped.
+        var microphone = PlayerConfig(OutputOf(outputs, "server.Microphone"));
+        Assert.Equal("duplex", microphone.GetProperty("mode").GetString());
+        Assert.Equal(server.DuplexPageUrl.ToString(), microphone.GetProperty("duplexPageUrl").GetString());
+        Assert.False(microphone.GetProperty("microphone").GetProperty("echoCancellation").GetBoolean());
+        Assert.Equal(3000, replay.Variable<FilterSettings>("lowPass").Frequency);
+        Assert.Equal(["ring modulator", "gain 2"], server.Chain.Stages);
 
         // The WAV cell wrote its file where the kernel runs (the notebook's folder) and showed the buffer as a waveform.
         var twoSeconds = replay.Variable<float[]>("twoSeconds");

@@ -344,7 +344,8 @@ class SynthPlayer {
   connect() {
     this.link.command({
       type: 'connect', url: this.config.url, token: this.config.token, sampleRate: this.context.sampleRate,
-      blockSize: this.config.blockSize, floorMs: this.config.targetLatencyMs, mode: this.duplex ? 'duplex' : 'synth',
+      blockSize: this.config.blockSize, mode: this.duplex ? 'duplex' : 'synth',
+      floorMs: this.duplex ? this.config.duplexLatencyMs : this.config.targetLatencyMs,
     });
   }
 

@@ -2,7 +2,8 @@
 // ScriptProcessorNode fallback. Preallocated; push copies a block in, pull fills one render quantum out.
 // It waits for `startSamples` before playing (the jitter cushion), and counts every quantum it could not fill. With a
 // `maxSamples` (duplex: audio arrives at the microphone's pace, so a backlog would never drain and would stay as added
-// latency) it skips the oldest samples back to the cushion when it holds more.
+// latency) it watches its low-water mark: when even that stayed above maxSamples for `trimWindow` samples of play, the
+// excess is a standing backlog, not jitter, and it skips the oldest samples back to the cushion.
 class SampleRing {
   constructor(capacity) {
     this.samples = new Float32Array(capacity);
@@ -18,14 +19,18 @@ class SampleRing {
     this.skipped = 0;      // samples dropped to keep a duplex stream's latency at its cushion
     this.skippedUpTo = 0;  // the ring position the last skip jumped to
     this.maxSamples = Infinity;
+    this.trimWindow = Infinity;
+    this.lowWater = Infinity;
+    this.sinceTrimCheck = 0;
     this.starved = false;
   }
 
   get buffered() { return this.written - this.consumed; }
 
-  configure(startSamples, maxSamples = Infinity) {
+  configure(startSamples, maxSamples = Infinity, trimWindow = Infinity) {
     this.startSamples = Math.min(startSamples, this.samples.length);
     this.maxSamples = maxSamples;
+    this.trimWindow = trimWindow;
   }
 
   pause() { this.paused = true; this.playing = false; this.consumed = this.written; }
@@ -35,7 +40,7 @@ class SampleRing {
   receive(message) {
     switch (message.type) {
       case 'block': this.push(message.samples); break;
-      case 'configure': this.configure(message.startSamples, message.maxSamples); break;
+      case 'configure': this.configure(message.startSamples, message.maxSamples, message.trimWindow); break;
       case 'pause': this.pause(); break;
       case 'resume': this.resume(); break;
     }
@@ -65,13 +70,9 @@ class SampleRing {
       out.fill(0);
       return;
     }
+    if (!this.playing) this.lowWater = Infinity;
     this.playing = true;
-    if (this.buffered > this.maxSamples) {
-      const excess = this.buffered - this.startSamples;
-      this.consumed += excess;
-      this.skipped += excess;
-      this.skippedUpTo = this.consumed;
-    }
+    this.trimStandingBacklog(out.length);
     const count = Math.min(out.length, this.buffered);
     const capacity = this.samples.length;
     const start = this.consumed % capacity;
@@ -85,6 +86,20 @@ class SampleRing {
       this.playing = false;   // rebuild the cushion before playing on
       this.starved = true;
     }
+  }
+
+  trimStandingBacklog(quantum) {
+    this.lowWater = Math.min(this.lowWater, this.buffered);
+    this.sinceTrimCheck += quantum;
+    if (this.sinceTrimCheck < this.trimWindow) return;
+    if (this.lowWater > this.maxSamples) {
+      const excess = this.lowWater - this.startSamples;
+      this.consumed += excess;
+      this.skipped += excess;
+      this.skippedUpTo = this.consumed;
+    }
+    this.lowWater = Infinity;
+    this.sinceTrimCheck = 0;
   }
 
   report() {

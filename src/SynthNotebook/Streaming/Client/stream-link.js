@@ -14,7 +14,8 @@ const STATS_EVERY_MS = 100;
 const LATENCY_WINDOW = 64;
 const ROUND_TRIP_WINDOW = 256;
 const MAX_UNANSWERED = 512;
-const DUPLEX_WARMUP_MS = 1000;   // underruns while a duplex stream starts up refill the ring but do not thicken it      // microphone blocks remembered while their processed twin is on its way
+const DUPLEX_WARMUP_MS = 1000;
+const DUPLEX_TRIM_WINDOW_S = 0.5;   // underruns while a duplex stream starts up refill the ring but do not thicken it      // microphone blocks remembered while their processed twin is on its way
 
 // One clock for the page and the worker (each has its own performance.now() origin).
 const clockMs = () => performance.timeOrigin + performance.now();
@@ -208,9 +209,11 @@ class StreamLink {
 
   configureCushion() {
     const startSamples = Math.round(this.targetMs / 1000 * this.sampleRate);
-    // Duplex: three blocks of jitter above the cushion, then the ring skips back to it (see sample-ring.js).
-    const maxSamples = this.duplex ? startSamples + 3 * this.blockSize : Infinity;
-    this.ring.postMessage({ type: 'configure', startSamples, maxSamples });
+    // Duplex: a low-water mark a block above the cushion for half a second is a standing backlog; the ring skips it
+    // (see sample-ring.js).
+    const maxSamples = this.duplex ? startSamples + this.blockSize : Infinity;
+    const trimWindow = this.duplex ? Math.round(DUPLEX_TRIM_WINDOW_S * this.sampleRate) : Infinity;
+    this.ring.postMessage({ type: 'configure', startSamples, maxSamples, trimWindow });
   }
 
   inFlight() { return this.granted - this.received; }
