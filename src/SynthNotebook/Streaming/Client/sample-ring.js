@@ -2,8 +2,9 @@
 // ScriptProcessorNode fallback. Preallocated; push copies a block in, pull fills one render quantum out.
 // It waits for `startSamples` before playing (the jitter cushion), and counts every quantum it could not fill. With a
 // `maxSamples` (duplex: audio arrives at the microphone's pace, so a backlog would never drain and would stay as added
-// latency) it watches its low-water mark: when even that stayed above maxSamples for `trimWindow` samples of play, the
-// excess is a standing backlog, not jitter, and it skips the oldest samples back to the cushion.
+// latency) it watches its low-water mark, the margin it actually kept against an underrun: when even that stayed above
+// maxSamples for `trimWindow` samples of play, the excess is a standing backlog, not jitter, and it skips the oldest
+// samples until the low-water mark would have been `trimTo`.
 class SampleRing {
   constructor(capacity) {
     this.samples = new Float32Array(capacity);
@@ -20,6 +21,7 @@ class SampleRing {
     this.skippedUpTo = 0;  // the ring position the last skip jumped to
     this.maxSamples = Infinity;
     this.trimWindow = Infinity;
+    this.trimTo = 0;
     this.lowWater = Infinity;
     this.sinceTrimCheck = 0;
     this.starved = false;
@@ -27,10 +29,11 @@ class SampleRing {
 
   get buffered() { return this.written - this.consumed; }
 
-  configure(startSamples, maxSamples = Infinity, trimWindow = Infinity) {
+  configure(startSamples, maxSamples = Infinity, trimWindow = Infinity, trimTo = startSamples) {
     this.startSamples = Math.min(startSamples, this.samples.length);
     this.maxSamples = maxSamples;
     this.trimWindow = trimWindow;
+    this.trimTo = trimTo;
   }
 
   pause() { this.paused = true; this.playing = false; this.consumed = this.written; }
@@ -40,7 +43,7 @@ class SampleRing {
   receive(message) {
     switch (message.type) {
       case 'block': this.push(message.samples); break;
-      case 'configure': this.configure(message.startSamples, message.maxSamples, message.trimWindow); break;
+      case 'configure': this.configure(message.startSamples, message.maxSamples, message.trimWindow, message.trimTo); break;
       case 'pause': this.pause(); break;
       case 'resume': this.resume(); break;
     }
@@ -93,7 +96,7 @@ class SampleRing {
     this.sinceTrimCheck += quantum;
     if (this.sinceTrimCheck < this.trimWindow) return;
     if (this.lowWater > this.maxSamples) {
-      const excess = this.lowWater - this.startSamples;
+      const excess = this.lowWater - this.trimTo;
       this.consumed += excess;
       this.skipped += excess;
       this.skippedUpTo = this.consumed;
