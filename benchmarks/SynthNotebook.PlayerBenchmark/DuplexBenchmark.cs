@@ -21,17 +21,8 @@ internal static class DuplexBenchmark
         await using var server = await SynthServer.StartAsync(new Synth(), new SynthServerOptions { Port = 0 });
         server.PageOptions = new PlayerOptions { SampleRate = sampleRate, DuplexLatencyMs = cushionMs };
         using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = "/usr/bin/chromium",
-            Headless = true,
-            Args =
-            [
-                "--autoplay-policy=no-user-gesture-required", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                "--disable-component-update", "--disable-sync", "--no-first-run",
-                "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream", $"--use-file-for-fake-audio-capture={wav}",
-            ],
-        });
+        await using var browser = await HeadlessChromium.LaunchAsync(playwright,
+            "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream", $"--use-file-for-fake-audio-capture={wav}");
         var context = await browser.NewContextAsync(new BrowserNewContextOptions { Permissions = ["microphone"] });
         var page = await context.NewPageAsync();
         await page.GotoAsync(server.DuplexPageUrl.ToString());

@@ -24,16 +24,7 @@ await using var server = await SynthServer.StartAsync(synth, new SynthServerOpti
 server.PageOptions = new PlayerOptions { SampleRate = sampleRate, TargetLatencyMs = targetMs };
 
 using var playwright = await Playwright.CreateAsync();
-await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-{
-    ExecutablePath = "/usr/bin/chromium",
-    Headless = true,
-    Args =
-    [
-        "--autoplay-policy=no-user-gesture-required", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run",
-    ],
-});
+await using var browser = await HeadlessChromium.LaunchAsync(playwright);
 var page = await browser.NewPageAsync();
 await page.GotoAsync(server.PageUrl.ToString());
 var player = page.Locator(".synth-notebook-player");
