@@ -92,6 +92,31 @@ public sealed class MicrophoneTests(MicrophoneBrowserFixture browser, ITestOutpu
         Assert.Equal(0, checkedBoxes);   // echo cancellation, noise suppression and auto gain: off by default
     }
 
+    [Fact]
+    public async Task TheScopesDrawTheMicrophoneAndTheOutput()
+    {
+        await using var server = await StartServerAsync(AudioChain.PassThrough.Gain(0.5));
+        await using var page = await PlayerPage.OpenDuplexPageAsync(browser.Browser, server);
+        await StartAsync(page);
+
+        // Pixels of the trace's blue (antialiased: blue well above red) on each half of each canvas: the waveform (left)
+        // and the spectrum (right).
+        const string TracePixels = """
+            canvas => {
+              const g = canvas.getContext('2d');
+              const count = (x) => { const d = g.getImageData(x, 0, canvas.width / 2 - 4, canvas.height).data; let n = 0;
+                for (let i = 0; i < d.length; i += 4) if (d[i + 3] > 0 && d[i + 2] > d[i] + 60) n++; return n; };
+              return [count(0), count(canvas.width / 2 + 2)];
+            }
+            """;
+        foreach (var scope in new[] { "microphone", "output" })
+        {
+            var canvas = page.Player(0).Locator($"canvas[data-scope={scope}]");
+            await page.Page.WaitForFunctionAsync($"c => ({TracePixels})(c).every(n => n > 200)", await canvas.ElementHandleAsync(),
+                new() { Timeout = 10_000, PollingInterval = 100 });
+        }
+    }
+
     /// <summary>
     /// A server whose /duplex page plays at the microphone's rate. Level tests take a thick cushion (they check the
     /// chain's effect through the whole path, not latency), so a busy CI machine's hiccup cannot smear their window.
