@@ -4,7 +4,8 @@
 // `maxSamples` (duplex: audio arrives at the microphone's pace, so a backlog would never drain and would stay as added
 // latency) it watches its low-water mark, the margin it actually kept against an underrun: when even that stayed above
 // maxSamples for `trimWindow` samples of play, the excess is a standing backlog, not jitter, and it skips the oldest
-// samples until the low-water mark would have been `trimTo`.
+// samples until the low-water mark would have been `trimTo`, cross-fading across the jump over one quantum so the skip
+// does not click.
 class SampleRing {
   constructor(capacity) {
     this.samples = new Float32Array(capacity);
@@ -75,7 +76,11 @@ class SampleRing {
     }
     if (!this.playing) this.lowWater = Infinity;
     this.playing = true;
-    this.trimStandingBacklog(out.length);
+    const excess = this.standingBacklog(out.length);
+    if (excess > 0) {
+      this.pullAcross(out, excess);
+      return;
+    }
     const count = Math.min(out.length, this.buffered);
     const capacity = this.samples.length;
     const start = this.consumed % capacity;
@@ -91,18 +96,28 @@ class SampleRing {
     }
   }
 
-  trimStandingBacklog(quantum) {
+  // How many samples to skip now: the low-water mark's excess over trimTo, checked every trimWindow samples of play.
+  standingBacklog(quantum) {
     this.lowWater = Math.min(this.lowWater, this.buffered);
     this.sinceTrimCheck += quantum;
-    if (this.sinceTrimCheck < this.trimWindow) return;
-    if (this.lowWater > this.maxSamples) {
-      const excess = this.lowWater - this.trimTo;
-      this.consumed += excess;
-      this.skipped += excess;
-      this.skippedUpTo = this.consumed;
-    }
+    if (this.sinceTrimCheck < this.trimWindow) return 0;
+    const excess = this.lowWater > this.maxSamples && this.lowWater - this.trimTo >= quantum ? this.lowWater - this.trimTo : 0;
     this.lowWater = Infinity;
     this.sinceTrimCheck = 0;
+    return excess;
+  }
+
+  // One quantum that fades from the samples due now to those `excess` later, then plays on from there.
+  pullAcross(out, excess) {
+    const capacity = this.samples.length;
+    for (let i = 0; i < out.length; i++) {
+      const due = this.samples[(this.consumed + i) % capacity];
+      const later = this.samples[(this.consumed + excess + i) % capacity];
+      out[i] = due + (later - due) * ((i + 1) / out.length);
+    }
+    this.consumed += excess + out.length;
+    this.skipped += excess;
+    this.skippedUpTo = this.consumed - out.length;
   }
 
   report() {

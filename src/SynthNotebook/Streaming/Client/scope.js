@@ -1,9 +1,11 @@
 // A live scope for the player widget: on one canvas, the waveform (left) and the magnitude spectrum (right, dB over a
-// logarithmic frequency axis) of whatever feeds its AnalyserNode. Drawn once per animation frame while it runs.
+// logarithmic frequency axis) of whatever feeds its AnalyserNode. Drawn about 15 times a second, and only while the
+// canvas is on screen: on two cores without a GPU, a full-rate redraw costs the audio path CPU it needs.
 const SCOPE_FFT_SIZE = 2048;
 const SCOPE_MIN_DB = -110;
 const SCOPE_MAX_DB = -10;
 const SCOPE_MIN_HZ = 20;
+const SCOPE_FRAME_MS = 66;
 
 class SynthScope {
   constructor(canvas, label) {
@@ -11,6 +13,11 @@ class SynthScope {
     this.label = label;
     this.analyser = null;
     this.frame = 0;
+    this.visible = true;
+    this.lastDrawn = 0;
+    if (typeof IntersectionObserver !== 'undefined') {
+      new IntersectionObserver((entries) => { this.visible = entries.at(-1).isIntersecting; }).observe(canvas);
+    }
   }
 
   // Makes the scope's AnalyserNode in a context; connect a node to the returned analyser to see it.
@@ -20,8 +27,11 @@ class SynthScope {
     this.analyser.smoothingTimeConstant = 0.6;
     this.waveform = new Float32Array(this.analyser.fftSize);
     this.spectrum = new Float32Array(this.analyser.frequencyBinCount);
-    const draw = () => {
-      this.draw(context.sampleRate);
+    const draw = (now) => {
+      if (this.visible && now - this.lastDrawn >= SCOPE_FRAME_MS) {
+        this.lastDrawn = now;
+        this.draw(context.sampleRate);
+      }
       this.frame = requestAnimationFrame(draw);
     };
     this.frame = requestAnimationFrame(draw);
