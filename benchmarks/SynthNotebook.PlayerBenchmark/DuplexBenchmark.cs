@@ -12,14 +12,14 @@ using SynthNotebook.Synthesis;
 /// </summary>
 internal static class DuplexBenchmark
 {
-    public static async Task RunAsync(int seconds, int sampleRate, double cushionMs)
+    public static async Task RunAsync(int seconds, int sampleRate, double cushionMs, int blockSize)
     {
         var folder = Directory.CreateTempSubdirectory("synthnotebook-duplex-bench-").FullName;
         var wav = Path.Combine(folder, "microphone.wav");
         PcmWav.Write(wav, Enumerable.Range(0, 10 * sampleRate).Select(i => (float)(0.25 * Math.Sin(2 * Math.PI * 440 * i / sampleRate))).ToArray(), sampleRate);
 
         await using var server = await SynthServer.StartAsync(new Synth(), new SynthServerOptions { Port = 0 });
-        server.PageOptions = new PlayerOptions { SampleRate = sampleRate, DuplexLatencyMs = cushionMs };
+        server.PageOptions = new PlayerOptions { SampleRate = sampleRate, DuplexLatencyMs = cushionMs, BlockSize = blockSize };
         using var playwright = await Playwright.CreateAsync();
         await using var browser = await HeadlessChromium.LaunchAsync(playwright,
             "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream", $"--use-file-for-fake-audio-capture={wav}");
@@ -32,7 +32,7 @@ internal static class DuplexBenchmark
         await Task.Delay(TimeSpan.FromSeconds(3));
 
         var first = await StatsAsync(player);
-        var blocksPerSecond = (int)(sampleRate / (double)new PlayerOptions().BlockSize);
+        var blocksPerSecond = sampleRate / blockSize;
         var roundTrips = new List<double>();
         var clock = Stopwatch.StartNew();
         DuplexStats stats;
@@ -50,6 +50,7 @@ internal static class DuplexBenchmark
             seconds,
             sampleRate,
             cushionMs,
+            blockSize,
             samples = roundTrips.Count,
             roundTripMs = new { p50 = Percentile(roundTrips, 50), p95 = Percentile(roundTrips, 95), max = roundTrips.LastOrDefault() },
             underruns = stats.Underruns - first.Underruns,

@@ -9,12 +9,14 @@ using SynthNotebook.Synthesis;
 // slider→sound latency (the player's own measure: input event → first block with the change, plus audio queued
 // in front of it).
 //   dotnet run -c Release --project benchmarks/SynthNotebook.PlayerBenchmark -- [--seconds 60] [--sample-rate 48000] [--target-ms 40]
-// With --duplex it measures the microphone's round trip instead (DuplexBenchmark.cs; --target-ms is then the cushion).
+// With --duplex it measures the microphone's round trip instead (DuplexBenchmark.cs; --target-ms is then the cushion;
+// --block-size the block).
 var seconds = Option("--seconds", 60);
 var sampleRate = Option("--sample-rate", 48_000);
 if (args.Contains("--duplex"))
 {
-    await DuplexBenchmark.RunAsync(seconds, sampleRate, Option("--target-ms", (int)new PlayerOptions().DuplexLatencyMs));
+    await DuplexBenchmark.RunAsync(seconds, sampleRate, Option("--target-ms", (int)new PlayerOptions().DuplexLatencyMs),
+        Option("--block-size", new PlayerOptions().BlockSize));
     return;
 }
 var targetMs = Option("--target-ms", (int)new PlayerOptions().TargetLatencyMs);
