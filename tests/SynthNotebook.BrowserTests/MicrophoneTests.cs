@@ -93,6 +93,32 @@ public sealed class MicrophoneTests(MicrophoneBrowserFixture browser, ITestOutpu
     }
 
     [Fact]
+    public async Task TheBrowsersVoiceProcessingIsOffUnlessTickedAndTickingTurnsItOn()
+    {
+        const string RecordConstraints = """
+            const realGetUserMedia = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
+            window.__microphoneRequests = [];
+            navigator.mediaDevices.getUserMedia = (constraints) => {
+              window.__microphoneRequests.push(JSON.stringify(constraints.audio));
+              return realGetUserMedia(constraints);
+            };
+            """;
+        await using var server = await StartServerAsync(AudioChain.PassThrough);
+        await using var page = await PlayerPage.OpenDuplexPageAsync(browser.Browser, server, RecordConstraints);
+
+        await page.PlayAsync();
+        await page.Player(0).Locator("button[data-action=stop]").ClickAsync();
+        await page.Player(0).Locator("input[name=echoCancellation]").CheckAsync();
+        await page.Player(0).Locator("input[name=autoGainControl]").CheckAsync();
+        await page.PlayAsync();
+
+        var requests = await page.Page.EvaluateAsync<string[]>("() => window.__microphoneRequests");
+        Assert.Equal(2, requests.Length);
+        Assert.Equal("""{"channelCount":1,"echoCancellation":false,"noiseSuppression":false,"autoGainControl":false}""", requests[0]);
+        Assert.Equal("""{"channelCount":1,"echoCancellation":true,"noiseSuppression":false,"autoGainControl":true}""", requests[1]);
+    }
+
+    [Fact]
     public async Task TheScopesDrawTheMicrophoneAndTheOutput()
     {
         await using var server = await StartServerAsync(AudioChain.PassThrough.Gain(0.5));

@@ -51,8 +51,8 @@ public sealed class PlayerPage : IAsyncDisposable
         => OpenUrlAsync(browser, server.PageUrl.ToString());
 
     /// <summary>Opens the server's own microphone page (/duplex, with the token), the microphone allowed.</summary>
-    public static Task<PlayerPage> OpenDuplexPageAsync(IBrowser browser, SynthServer server)
-        => OpenUrlAsync(browser, server.DuplexPageUrl.ToString());
+    public static Task<PlayerPage> OpenDuplexPageAsync(IBrowser browser, SynthServer server, string? initScript = null)
+        => OpenUrlAsync(browser, server.DuplexPageUrl.ToString(), initScript);
 
     private static async Task<PlayerPage> OpenUrlAsync(IBrowser browser, string url, string? initScript = null)
     {
