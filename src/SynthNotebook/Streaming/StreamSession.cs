@@ -171,7 +171,14 @@ internal sealed class StreamSession
             WholeNumber(hello.BlockSize, _synth.BlockSize, "blockSize"));
         if (_mode == StreamMode.Duplex)
         {
-            _chainSwitch = new ChainSwitch(_chain.Current, _voice!.SampleRate, _frame!.BlockSize);
+            try
+            {
+                _chainSwitch = new ChainSwitch(_chain.Current, _voice!.SampleRate, _frame!.BlockSize);
+            }
+            catch (Exception ex) when (ex is not SessionClose)
+            {
+                throw ChainFailed(ex);
+            }
         }
         var welcome = _readerMessages.Welcome(_mode, _voice!.SampleRate, _frame!.BlockSize, _options.MaxCredits, _synth.Ramp,
             _synth.Parameters);
@@ -252,13 +259,27 @@ internal sealed class StreamSession
         {
             throw new SessionClose(WebSocketCloseStatus.InvalidPayloadData, problem);
         }
-        _chainSwitch!.Process(frame.Samples, _chain.Current);
-        frame.Seal(sequence, _chainSwitch.Version);
+        try
+        {
+            _chainSwitch!.Process(frame.Samples, _chain.Current);
+        }
+        catch (Exception ex) when (ex is not SessionClose)
+        {
+            throw ChainFailed(ex);
+        }
+        frame.Seal(sequence, _chainSwitch!.Version);
         if (await SendAsync(frame.WithHeader, WebSocketMessageType.Binary, abort))
         {
             _statistics.BlockSent();
         }
     }
+
+    /// <summary>
+    /// The notebook user's processors threw (making or running them): this connection closes with 1011 saying which
+    /// error; the server and other connections carry on.
+    /// </summary>
+    private static SessionClose ChainFailed(Exception error) => new(WebSocketCloseStatus.InternalServerError,
+        $"The server's processing chain failed: {error.GetType().Name}: {FirstLine(error.Message)}");
 
     private void Handle(ReadOnlySpan<byte> text)
     {

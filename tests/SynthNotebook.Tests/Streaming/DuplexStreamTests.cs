@@ -248,6 +248,35 @@ public class DuplexStreamTests
         }
     }
 
+    [Fact]
+    public async Task AThrowingStageOfTheUsersClosesThatStreamWith1011SayingWhyAndTheServerCarriesOn()
+    {
+        // Arrange
+        await using var server = await StreamTest.StartAsync(new Synth());
+        await using var client = await OpenDuplexAsync(server);
+        var blocks = Signal(2, seed: 9);
+        await client.SendBinaryAsync(Frame(0, blocks[0]));
+        await client.ReceiveBlockAsync();
+
+        // Act
+        server.Chain = AudioChain.PassThrough.Then("broken", _ => new ThrowingStage());
+        await client.SendBinaryAsync(Frame(1, blocks[1]));
+        var (status, reason) = await client.ReceiveCloseNextAsync();
+
+        // Assert
+        Assert.Equal(WebSocketCloseStatus.InternalServerError, status);
+        Assert.Contains("InvalidOperationException: my stage is broken", reason);
+        server.Chain = AudioChain.PassThrough;
+        await using var next = await OpenDuplexAsync(server);
+        await next.SendBinaryAsync(Frame(0, blocks[0]));
+        StreamTest.AssertSameSamples(blocks[0], (await next.ReceiveBlockAsync()).Samples, "after the broken chain");
+    }
+
+    private sealed class ThrowingStage : IAudioProcessor
+    {
+        public void Process(Span<float> block) => throw new InvalidOperationException("my stage is broken");
+    }
+
     [Theory]
     [InlineData("{\"op\":\"credit\",\"blocks\":4}", "credit")]
     [InlineData("Get block", "blocks for the audio it sends")]
