@@ -13,9 +13,10 @@ const SETTLE_MS_PER_S = 30;      // the cushion thins at this rate down to the f
 const STATS_EVERY_MS = 100;
 const LATENCY_WINDOW = 64;
 const ROUND_TRIP_WINDOW = 256;
-const MAX_UNANSWERED = 512;
-const DUPLEX_WARMUP_MS = 1000;
-const DUPLEX_TRIM_WINDOW_S = 0.5;   // underruns while a duplex stream starts up refill the ring but do not thicken it      // microphone blocks remembered while their processed twin is on its way
+const MAX_UNANSWERED = 512;             // microphone blocks remembered while their processed twin is on its way
+const DUPLEX_WARMUP_MS = 1000;          // underruns while a duplex stream starts up refill the ring but do not thicken it
+const DUPLEX_TRIM_WINDOW_S = 0.5;       // how long the ring's low-water mark must stay high before it is a backlog
+const DUPLEX_TRIM_HYSTERESIS = 128;     // samples (a render quantum) above the cushion the low-water mark may keep
 
 // One clock for the page and the worker (each has its own performance.now() origin).
 const clockMs = () => performance.timeOrigin + performance.now();
@@ -209,11 +210,11 @@ class StreamLink {
 
   configureCushion() {
     const startSamples = Math.round(this.targetMs / 1000 * this.sampleRate);
-    // Duplex: a low-water mark more than a block above the cushion for half a second is a standing backlog, which the
-    // ring skips (see sample-ring.js). Trimming lower (to ½ or ¾ of the cushion) cut the round trip by 7–13 ms here
-    // but underran about once in 30 s.
+    // Duplex: a low-water mark more than a render quantum above the cushion for half a second is a standing backlog,
+    // which the ring skips (see sample-ring.js). Trimming lower (to ½ or ¾ of the cushion) cut the round trip by
+    // 7–13 ms here but underran about once in 30 s (benchmarks/README.md).
     const trimTo = startSamples;
-    const maxSamples = this.duplex ? trimTo + this.blockSize : Infinity;
+    const maxSamples = this.duplex ? trimTo + DUPLEX_TRIM_HYSTERESIS : Infinity;
     const trimWindow = this.duplex ? Math.round(DUPLEX_TRIM_WINDOW_S * this.sampleRate) : Infinity;
     this.ring.postMessage({ type: 'configure', startSamples, maxSamples, trimWindow, trimTo });
   }
