@@ -64,6 +64,7 @@ public sealed class MicrophoneTests(MicrophoneBrowserFixture browser, ITestOutpu
         server.Chain = AudioChain.PassThrough.Gain(0.5);
         await page.CaptureMoreAsync(0, 1.0, Rate);
         var statsAfter = await page.StatsAsync();
+        await WaitForSteadyPlayAsync(page, seconds: (double)Window / Rate + 0.05);   // the level is read at the end
         var capture = await page.CaptureAsync();
 
         // (A trim of a standing backlog may fall in this second: it is cross-faded, so the checks below still hold.)
