@@ -38,9 +38,18 @@ internal sealed class BlockFrame
         BinaryPrimitives.WriteInt64LittleEndian(header, sequence);
         BinaryPrimitives.WriteUInt32LittleEndian(header[8..], unchecked((uint)parametersVersion));
         BinaryPrimitives.WriteInt32LittleEndian(header[12..], BlockSize);
+        SwapWireByteOrder(Samples);
+    }
+
+    /// <summary>
+    /// Converts samples between the wire's little-endian order and the host's, in place: a no-op on little-endian
+    /// hosts, its own inverse on big-endian ones, so it serves both sending and receiving.
+    /// </summary>
+    public static void SwapWireByteOrder(Span<float> samples)
+    {
         if (!BitConverter.IsLittleEndian)
         {
-            BinaryPrimitives.ReverseEndianness(MemoryMarshal.Cast<float, int>(Samples), MemoryMarshal.Cast<float, int>(Samples));
+            BinaryPrimitives.ReverseEndianness(MemoryMarshal.Cast<float, int>(samples), MemoryMarshal.Cast<float, int>(samples));
         }
     }
 }

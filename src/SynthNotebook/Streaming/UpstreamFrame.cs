@@ -34,10 +34,7 @@ internal static class UpstreamFrame
             return false;
         }
         MemoryMarshal.Cast<byte, float>(payload).CopyTo(samples);
-        if (!BitConverter.IsLittleEndian)
-        {
-            BinaryPrimitives.ReverseEndianness(MemoryMarshal.Cast<float, int>(samples), MemoryMarshal.Cast<float, int>(samples));
-        }
+        BlockFrame.SwapWireByteOrder(samples);
         for (var i = 0; i < samples.Length; i++)
         {
             if (!float.IsFinite(samples[i]))

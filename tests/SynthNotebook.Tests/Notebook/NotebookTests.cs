@@ -141,9 +141,8 @@ public sealed class NotebookTests
 
     private static JsonElement PlayerConfig(string html)
     {
-        var call = Regex.Match(html, @"mountSynthPlayer\(document\.getElementById\(""[\w-]+""\), ");
-        Assert.True(call.Success, "no player in the output");
-        var reader = new Utf8JsonReader(System.Text.Encoding.UTF8.GetBytes(html[(call.Index + call.Length)..]));
-        return JsonElement.ParseValue(ref reader);
+        var configs = ScriptJson.ValuesAfter(html, @"mountSynthPlayer\(document\.getElementById\(""[\w-]+""\), ");
+        Assert.True(configs.Count == 1, $"{configs.Count} players in the output, expected 1");
+        return configs[0];
     }
 }

@@ -13,6 +13,9 @@ public static class ChartHtml
     private const string PlotlyMarker = "/* plotly.min.js */";
     private static readonly Lazy<string> ChartScript = new(() => EmbeddedScript.Read("SynthNotebook.Charts.chart.js"));
     private static readonly Lazy<string> PlotlyScript = new(BuildPlotlyScript);
+    private static readonly string PlotlyMissingHelp = ScriptSafe(JsonSerializer.Serialize(
+        "plotly.js is not on this page: it comes with the first chart shown after SynthNotebook loads. Re-run that " +
+        "cell, or set SynthNotebook.Notebook.Charts.ChartHtml.EmbedPlotlyJsInEveryChart = true and re-run this one."));
     private static int _plotlyJsShown;
 
     /// <summary>Put plotly.js into every chart (self-contained outputs, 3.6 MB each) rather than the first one only.</summary>
@@ -40,9 +43,7 @@ public static class ChartHtml
             .Append($"(document.getElementById('{id}'), ")
             .Append(ScriptSafe(figureJson))
             .Append(", ")
-            .Append(ScriptSafe(JsonSerializer.Serialize(
-                "plotly.js is not on this page: it comes with the first chart shown after SynthNotebook loads. Re-run that " +
-                "cell, or set SynthNotebook.Notebook.Charts.ChartHtml.EmbedPlotlyJsInEveryChart = true and re-run this one.")))
+            .Append(PlotlyMissingHelp)
             .Append(");</script>");
         return html.ToString();
     }

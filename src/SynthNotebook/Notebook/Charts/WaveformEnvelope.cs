@@ -20,11 +20,11 @@ internal sealed record WaveformEnvelope(int BucketSize, double[] Positions, floa
                 if (bucket[i] < bucket[min]) min = i;
                 if (bucket[i] > bucket[max]) max = i;
             }
-            foreach (var i in min <= max ? [min, max] : new[] { max, min })
-            {
-                positions.Add(start + i);
-                values.Add(bucket[i]);
-            }
+            var (first, second) = min <= max ? (min, max) : (max, min);
+            positions.Add(start + first);
+            values.Add(bucket[first]);
+            positions.Add(start + second);
+            values.Add(bucket[second]);
         }
         return new WaveformEnvelope(bucketSize, positions.ToArray(), values.ToArray());
     }

@@ -1,6 +1,5 @@
-using System.Text;
 using System.Text.Json;
-using System.Text.RegularExpressions;
+using SynthNotebook.Tests.Notebook;
 
 namespace SynthNotebook.Tests.Notebook.Charts;
 
@@ -8,17 +7,9 @@ namespace SynthNotebook.Tests.Notebook.Charts;
 internal sealed record Figure(string? XAxisType, IReadOnlyList<FigureTrace> Traces)
 {
     /// <summary>The figures of the charts in an HTML output, in order: each is the JSON value after a chart div's id.</summary>
-    public static IReadOnlyList<Figure> AllInHtml(string html)
-    {
-        var figures = new List<Figure>();
-        foreach (Match call in Regex.Matches(html, @"\(document\.getElementById\('synthnotebook-chart-\w+'\), "))
-        {
-            var reader = new Utf8JsonReader(Encoding.UTF8.GetBytes(html[(call.Index + call.Length)..]));
-            using var figure = JsonDocument.ParseValue(ref reader);
-            figures.Add(Parse(figure.RootElement.GetRawText()));
-        }
-        return figures;
-    }
+    public static IReadOnlyList<Figure> AllInHtml(string html) =>
+        ScriptJson.ValuesAfter(html, @"\(document\.getElementById\('synthnotebook-chart-\w+'\), ")
+            .Select(figure => Parse(figure.GetRawText())).ToList();
 
     public static Figure Parse(string json)
     {
