@@ -5,6 +5,9 @@ namespace SynthNotebook.BrowserTests;
 /// <summary>A change of a component's frequency that took effect at the start of stream block <c>Block</c>.</summary>
 public readonly record struct FrequencyChange(int Block, int Component, double Frequency);
 
+/// <summary>An underrun's silence in a capture: <c>Length</c> zeros played just before stream sample <c>StreamIndex</c>.</summary>
+public readonly record struct Gap(int StreamIndex, int Length);
+
 /// <summary>Compares what a player played with what the synth renders offline, sample by sample.</summary>
 public static class PlayedAudio
 {
@@ -61,6 +64,39 @@ public static class PlayedAudio
         }
         return -1;
     }
+
+    /// <summary>
+    /// The stream as played from <paramref name="start"/> with each underrun's silence cut out, and where those gaps were.
+    /// A gap is a run of two or more exact zeros: a running synth never plays one (its very first sample, all phases
+    /// at zero, is a single zero).
+    /// </summary>
+    public static (float[] Stream, Gap[] Gaps) CutGaps(float[] captured, int start)
+    {
+        var stream = new List<float>(captured.Length - start);
+        var gaps = new List<Gap>();
+        for (var i = start; i < captured.Length;)
+        {
+            var run = 0;
+            while (i + run < captured.Length && captured[i + run] == 0f)
+            {
+                run++;
+            }
+            if (run >= 2)
+            {
+                gaps.Add(new Gap(stream.Count, run));
+            }
+            else
+            {
+                stream.AddRange(captured.AsSpan(i, Math.Max(run, 1)));
+            }
+            i += Math.Max(run, 1);
+        }
+        return (stream.ToArray(), gaps.ToArray());
+    }
+
+    /// <summary>Where stream sample <paramref name="streamIndex"/> lies in the capture, counting the gaps played before it.</summary>
+    public static int CaptureIndex(int start, int streamIndex, IEnumerable<Gap> gaps)
+        => start + streamIndex + gaps.Where(gap => gap.StreamIndex <= streamIndex).Sum(gap => gap.Length);
 
     /// <summary>How many captured samples (from <paramref name="start"/>) differ from the reference.</summary>
     public static int Mismatches(float[] captured, int start, float[] reference)

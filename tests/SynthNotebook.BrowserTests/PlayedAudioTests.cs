@@ -1,0 +1,35 @@
+namespace SynthNotebook.BrowserTests;
+
+/// <summary>The comparison helpers themselves, on a capture made by hand (no browser).</summary>
+public sealed class PlayedAudioTests
+{
+    [Fact]
+    public void AnUnderrunsSilenceIsCutAndCountedWhereItWasHeard()
+    {
+        var reference = PlayedAudio.Reference(48_000, 256, 4096);
+        // 100 samples of silence before the stream, then an underrun's 300 zeros before stream sample 1000.
+        var captured = new float[100].Concat(reference[..1000]).Concat(new float[300]).Concat(reference[1000..]).ToArray();
+
+        var start = PlayedAudio.FindStart(captured, reference);
+        var (stream, gaps) = PlayedAudio.CutGaps(captured, start);
+
+        Assert.Equal(100, start);
+        Assert.Equal([new Gap(1000, 300)], gaps);
+        Assert.Equal(0, PlayedAudio.Mismatches(stream, 0, reference));
+        Assert.Equal(4096, stream.Length);
+        Assert.Equal(100 + 999, PlayedAudio.CaptureIndex(start, 999, gaps));
+        Assert.Equal(100 + 1000 + 300, PlayedAudio.CaptureIndex(start, 1000, gaps));
+    }
+
+    [Fact]
+    public void TheStreamsOwnFirstZeroIsNotAGap()
+    {
+        var reference = PlayedAudio.Reference(44_100, 256, 1024);
+        Assert.Equal(0f, reference[0]);
+
+        var (stream, gaps) = PlayedAudio.CutGaps(reference, 0);
+
+        Assert.Empty(gaps);
+        Assert.Equal(reference, stream);
+    }
+}
