@@ -80,12 +80,13 @@ var report = new
     late = stats.Late,
     bufferedMs = new { min = buffered[0], median = Percentile(buffered, 50), max = buffered[^1] },
     targetMs = stats.TargetMs,
+    floorReachedMs = stats.FloorMs,
     sliderMoves = latencies.Count,
     latencyMs = new { p50 = Percentile(latencies, 50), p95 = Percentile(latencies, 95), max = latencies.LastOrDefault() },
 };
 Console.WriteLine(JsonSerializer.Serialize(report));
 Console.WriteLine($"page event-loop lag in ms (max, times over 20 ms): {await page.EvaluateAsync<string>("() => JSON.stringify(window.__lag)")}");
-Console.WriteLine($"underruns {stats.Underruns}, buffered {report.bufferedMs.min:0.0}/{report.bufferedMs.median:0.0}/{report.bufferedMs.max:0.0} ms " +
+Console.WriteLine($"underruns {stats.Underruns}, floor reached {stats.FloorMs:0.0} ms, buffered {report.bufferedMs.min:0.0}/{report.bufferedMs.median:0.0}/{report.bufferedMs.max:0.0} ms " +
                   $"(min/median/max), slider→sound p50 {report.latencyMs.p50:0.0} ms, p95 {report.latencyMs.p95:0.0} ms over {latencies.Count} moves");
 return;
 
@@ -103,4 +104,4 @@ int Option(string name, int fallback)
 }
 
 internal sealed record PlayerStats(bool Connected, double BufferedMs, double TargetMs, int Underruns, int Late,
-    int BlocksReceived, double[] LatenciesMs, int ChangesHeard);
+    int BlocksReceived, double[] LatenciesMs, int ChangesHeard, double FloorMs);

@@ -115,7 +115,8 @@ public sealed class PlayerTests(BrowserFixture browser, ITestOutputHelper output
         await page.CaptureMoreAsync(0, 20.2, SampleRate);
 
         var stats = await page.StatsAsync();
-        output.WriteLine($"buffered {stats.BufferedMs:0.0} ms, target {stats.TargetMs:0.0} ms, late {stats.Late}, {stats.Status}");
+        output.WriteLine($"buffered {stats.BufferedMs:0.0} ms, target {stats.TargetMs:0.0} ms, floor {stats.FloorMs:0.0} ms, " +
+                         $"late {stats.Late}, {stats.Status}");
         Assert.Equal(0, stats.Underruns);
         await AssertPlayedExactlyAsync(page, 0, seconds: 20);
     }

@@ -1,5 +1,5 @@
 // The SynthNotebook player widget: Play/Stop, sliders, live scopes and the status line. One instance per widget
-// element, no globals. Concatenated after sample-ring.js, stream-link.js and scope.js into the widget's script;
+// element, no globals. Concatenated after sample-ring.js, cushion.js, stream-link.js and scope.js into the widget's script;
 // `mountSynthPlayer(root, config)` is called last. Audio plays through an AudioWorklet (a ScriptProcessorNode where
 // AudioWorklet is missing); the socket and the credits live in a StreamLink in a Worker, which feeds the worklet
 // directly. In duplex mode the microphone goes through a second worklet to the same link, and comes back processed.

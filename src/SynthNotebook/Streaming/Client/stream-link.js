@@ -6,17 +6,10 @@
 
 const LINK_PROTOCOL_VERSION = 1;
 const LINK_HEADER_BYTES = 16;
-const MAX_TARGET_MS = 400;
-const WARMUP_TARGET_MS = 200;    // a fresh connection (and a just-compiled server) gets a thick cushion first…
-const SETTLE_AFTER_MS = 1500;    // …and once it has played this long without an underrun,
-const SETTLE_MS_PER_S = 30;      // the cushion thins at this rate down to the floor.
 const STATS_EVERY_MS = 100;
 const LATENCY_WINDOW = 64;
 const ROUND_TRIP_WINDOW = 256;
 const MAX_UNANSWERED = 512;             // microphone blocks remembered while their processed twin is on its way
-const DUPLEX_WARMUP_MS = 1000;          // underruns while a duplex stream starts up refill the ring but do not thicken it
-const DUPLEX_TRIM_WINDOW_S = 0.5;       // how long the ring's low-water mark must stay high before it is a backlog
-const DUPLEX_TRIM_HYSTERESIS = 128;     // samples (a render quantum) above the cushion the low-water mark may keep
 
 // One clock for the page and the worker (each has its own performance.now() origin).
 const clockMs = () => performance.timeOrigin + performance.now();
@@ -26,7 +19,8 @@ class StreamLink {
     this.post = post;            // to the widget
     this.ring = null;            // MessagePort to the ring
     this.socket = null;
-    this.floorMs = 0;            // set by connect (PlayerOptions.TargetLatencyMs)
+    this.floorMs = 0;            // set by connect (PlayerOptions.TargetLatencyMs or DuplexLatencyMs)
+    this.cushion = null;         // made at each welcome (cushion.js)
     this.granted = 0;
     this.received = 0;
     this.pushed = 0;             // samples ever handed to the ring
@@ -99,12 +93,9 @@ class StreamLink {
         this.granted = this.received = 0;
         this.captureFrames.clear();
         this.plays = [];
-        // Duplex audio arrives at the microphone's pace: the ring holds what it held when it started, so it starts
-        // at the floor (no warm-up to thin later); an underrun still raises it.
-        this.targetMs = this.duplex ? this.floorMs : Math.max(this.floorMs, WARMUP_TARGET_MS);
-        this.calmSince = this.lastSettle = this.welcomedAt = clockMs();
+        this.cushion = new Cushion(this.floorMs, this.sampleRate, this.blockSize, this.duplex, clockMs());
         this.ring.postMessage({ type: 'resume' });
-        this.configureCushion();
+        this.ring.postMessage(this.cushion.ringSettings());
         this.requestBlocks();
         break;
       case 'params':
@@ -163,23 +154,9 @@ class StreamLink {
       this.roundTrips.push((playedFrame - captureFrame) / this.sampleRate * 1000);
       if (this.roundTrips.length > ROUND_TRIP_WINDOW) this.roundTrips.shift();
     }
-    if (report.underruns > this.report.underruns && this.connected && this.duplex) {
-      // Duplex: the ring keeps the level it started at, which is the round trip; grow it a block at a time, and not
-      // for the hiccups of starting up (the ring refills to the same level).
-      if (now - this.welcomedAt > DUPLEX_WARMUP_MS) {
-        this.floorMs = this.targetMs = Math.min(MAX_TARGET_MS, this.targetMs + this.blockSize / this.sampleRate * 1000);
-        this.configureCushion();
-      }
-    } else if (report.underruns > this.report.underruns && this.connected) {
-      // The cushion was too thin for this machine: grow it, and never thin it that far again.
-      this.floorMs = Math.min(MAX_TARGET_MS, this.floorMs * 1.25 + 2);
-      this.targetMs = Math.min(MAX_TARGET_MS, this.targetMs * 1.5 + 5);
-      this.calmSince = now;
-      this.configureCushion();
-    } else if (this.connected && this.targetMs > this.floorMs && now - this.calmSince > SETTLE_AFTER_MS) {
-      this.targetMs = Math.max(this.floorMs, this.targetMs - SETTLE_MS_PER_S * (now - this.lastSettle) / 1000);
+    if (this.connected && this.cushion.observe(report.underruns > this.report.underruns, now)) {
+      this.ring.postMessage(this.cushion.ringSettings());
     }
-    this.lastSettle = now;
     this.report = report;
     this.requestBlocks();
     if (now - this.lastStats > STATS_EVERY_MS) {
@@ -193,8 +170,8 @@ class StreamLink {
       connected: !!this.connected,
       blockSize: this.blockSize,
       bufferedMs: this.sampleRate ? this.queued() / this.sampleRate * 1000 : 0,
-      targetMs: this.targetMs,
-      floorMs: this.floorMs,
+      targetMs: this.cushion?.targetMs ?? 0,
+      floorMs: this.cushion?.floorMs ?? this.floorMs,
       underruns: this.report.underruns,
       late: this.report.late,
       overflows: this.report.overflows,
@@ -208,17 +185,6 @@ class StreamLink {
     };
   }
 
-  configureCushion() {
-    const startSamples = Math.round(this.targetMs / 1000 * this.sampleRate);
-    // Duplex: a low-water mark more than a render quantum above the cushion for half a second is a standing backlog,
-    // which the ring skips (see sample-ring.js). Trimming lower (to ½ or ¾ of the cushion) cut the round trip by
-    // 7–13 ms here but underran about once in 30 s (benchmarks/README.md).
-    const trimTo = startSamples;
-    const maxSamples = this.duplex ? trimTo + DUPLEX_TRIM_HYSTERESIS : Infinity;
-    const trimWindow = this.duplex ? Math.round(DUPLEX_TRIM_WINDOW_S * this.sampleRate) : Infinity;
-    this.ring.postMessage({ type: 'configure', startSamples, maxSamples, trimWindow, trimTo });
-  }
-
   inFlight() { return this.granted - this.received; }
 
   // Samples waiting to be played: in the ring at its last report, plus those posted to it since.
@@ -226,7 +192,7 @@ class StreamLink {
 
   requestBlocks() {
     if (!this.connected || this.duplex || this.socket?.readyState !== WebSocket.OPEN) return;
-    const target = this.targetMs / 1000 * this.sampleRate;
+    const target = this.cushion.targetSamples;
     const ahead = this.queued() + this.inFlight() * this.blockSize;
     const blocks = Math.min(Math.ceil((target - ahead) / this.blockSize), this.maxCredits - this.inFlight());
     if (blocks > 0) {
