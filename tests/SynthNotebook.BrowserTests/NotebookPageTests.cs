@@ -43,7 +43,7 @@ public sealed class NotebookPageTests(BrowserFixture browser)
 
         // The player: Play, then what it played is the synth's stream, sample for sample (an underrun's silence, if the machine is busy, cut out).
         await page.PlayAsync();
-        await page.CaptureMoreAsync(0, 2.2, await page.Page.EvaluateAsync<int>("() => window.__synthCaptures[0].context.sampleRate"));
+        await page.CaptureWindowAsync(0, 2.2, await page.Page.EvaluateAsync<int>("() => window.__synthCaptures[0].context.sampleRate"));
         var capture = await page.CaptureAsync();
         var reference = PlayedAudio.Reference(synth, capture.SampleRate, PlayerBlockSize, capture.Samples.Length);
         var (stream, gaps) = PlayedAudio.CutGaps(capture.Samples, PlayedAudio.FindStart(capture.Samples, reference));

@@ -119,6 +119,24 @@ public sealed class PlayerPage : IAsyncDisposable
     public async Task CaptureMoreAsync(int index, double seconds, int sampleRate, float timeoutMs = 60_000)
         => await WaitForCaptureAsync(index, await CapturedFramesAsync(index) + (int)(seconds * sampleRate), timeoutMs);
 
+    /// <summary>
+    /// Closes the measurement window of capture <paramref name="index"/> <paramref name="seconds"/> of audio from now
+    /// (the page stops keeping audio there by itself) and waits until it has closed.
+    /// </summary>
+    public Task CaptureWindowAsync(int index, double seconds, int sampleRate) => CaptureWindowsAsync([index], seconds, sampleRate);
+
+    /// <summary>As <see cref="CaptureWindowAsync"/>, for several captures whose windows are set at the same moment.</summary>
+    public async Task CaptureWindowsAsync(int[] indices, double seconds, int sampleRate, float timeoutMs = 60_000)
+    {
+        var ends = await Page.EvaluateAsync<int[]>(
+            $"(indices) => indices.map(i => {{ const end = window.__synthCaptures[i].frames + {(int)(seconds * sampleRate)}; window.__synthCaptureUntil(i, end); return end; }})",
+            indices);
+        foreach (var (index, end) in indices.Zip(ends))
+        {
+            await WaitForCaptureAsync(index, end, timeoutMs);
+        }
+    }
+
     /// <summary>Waits until the recorder of capture <paramref name="index"/> holds at least <paramref name="frames"/> frames.</summary>
     public async Task WaitForCaptureAsync(int index, int frames, float timeoutMs = 30_000)
         => await Page.WaitForFunctionAsync($"() => window.__synthCaptures[{index}] && window.__synthCaptures[{index}].frames >= {frames}",

@@ -21,9 +21,8 @@ public sealed class PlayerTests(BrowserFixture browser, ITestOutputHelper output
             PlayerWidget.Html(server, new PlayerOptions { SampleRate = sampleRate }));
 
         await page.PlayAsync();
-        await page.CaptureMoreAsync(0, 3.2, sampleRate);
-        var underruns = (await page.StatsAsync()).Underruns;   // inside the measurement window
-        var (capture, stream) = await AssertPlayedExactlyAsync(page, 0, seconds: 3);
+        await page.CaptureWindowAsync(0, 3.2, sampleRate);
+        var (capture, stream) = await AssertPlayedExactlyAsync(page, 0, seconds: 3);   // no gap: no underrun
 
         Assert.Equal(sampleRate, capture.SampleRate);
         var window = stream.AsSpan(0, 1 << 17 <= stream.Length ? 1 << 17 : 1 << 16);
@@ -34,7 +33,6 @@ public sealed class PlayerTests(BrowserFixture browser, ITestOutputHelper output
             var peak = Spectrum.PeakBin(magnitudes, expected - 3, expected + 3);
             Assert.InRange(peak, expected - 1, expected + 1);
         }
-        Assert.Equal(0, underruns);
     }
 
     [Fact]
@@ -62,7 +60,7 @@ public sealed class PlayerTests(BrowserFixture browser, ITestOutputHelper output
             sent.Add(synth.GetFrequency(0));
             await page.CaptureMoreAsync(0, 0.25, SampleRate);
         }
-        await page.CaptureMoreAsync(0, 0.5, SampleRate);
+        await page.CaptureWindowAsync(0, 0.5, SampleRate);
         var capture = await page.CaptureAsync();
         Assert.Equal(sent.Count, capture.MoveFrames.Length);
 
@@ -84,9 +82,9 @@ public sealed class PlayerTests(BrowserFixture browser, ITestOutputHelper output
             var heardFrame = capture.StartFrame + PlayedAudio.CaptureIndex(start, changedAt, gaps);
             var latencyMs = (heardFrame - move) * 1000.0 / SampleRate;
             latencies.Add(latencyMs);
-            // The move's frame comes from the page's AudioContext.currentTime, which advances a render quantum
-            // (128 frames) at a time: hence the lower bound of one quantum before the move.
-            Assert.True(latencyMs >= -128 * 1000.0 / SampleRate && latencyMs <= 100,
+            // The move's frame is the last the page knew rendered at the move (recorder.js), so the change cannot
+            // be heard before it.
+            Assert.True(latencyMs >= 0 && latencyMs <= 100,
                 $"change to {frequency} Hz: moved at frame {move}, heard at frame {heardFrame} ({latencyMs:0.0} ms); " +
                 $"capture start {start}, start frame {capture.StartFrame}, gaps [{string.Join(", ", gaps)}]; {await page.StatsAsync()}");
         }
@@ -112,13 +110,14 @@ public sealed class PlayerTests(BrowserFixture browser, ITestOutputHelper output
         await using var page = await PlayerPage.OpenAsync(browser.Browser,
             PlayerWidget.Html(server, new PlayerOptions { SampleRate = SampleRate }));
         await page.PlayAsync();
-        await page.CaptureMoreAsync(0, 20.2, SampleRate);
+        await page.CaptureWindowAsync(0, 20.2, SampleRate);
 
+        // What was played in the window is the proof: 20 s of the stream with no gap after its first sample (an
+        // underrun would leave one) and no sample out of place.
+        await AssertPlayedExactlyAsync(page, 0, seconds: 20);
         var stats = await page.StatsAsync();
         output.WriteLine($"buffered {stats.BufferedMs:0.0} ms, target {stats.TargetMs:0.0} ms, floor {stats.FloorMs:0.0} ms, " +
                          $"late {stats.Late}, {stats.Status}");
-        Assert.Equal(0, stats.Underruns);
-        await AssertPlayedExactlyAsync(page, 0, seconds: 20);
     }
 
     [Fact]
@@ -157,11 +156,12 @@ public sealed class PlayerTests(BrowserFixture browser, ITestOutputHelper output
             PlayerWidget.Html(server, options), PlayerWidget.Html(server, options));
         await page.PlayAsync(0);
         await page.PlayAsync(1);
-        await page.CaptureMoreAsync(0, 2, SampleRate);
-        await page.CaptureMoreAsync(1, 2, SampleRate);
+        await page.CaptureWindowsAsync([0, 1], 2, SampleRate);
 
-        await AssertPlayedExactlyAsync(page, 0, seconds: 2);
-        await AssertPlayedExactlyAsync(page, 1, seconds: 2);
+        // Two real-time players on two cores: this test is about each getting its own exact stream and the shared
+        // sliders; an underrun's silence is cut (the single-player tests forbid it).
+        await AssertPlayedExactlyAsync(page, 0, seconds: 2, allowUnderrunGaps: true);
+        await AssertPlayedExactlyAsync(page, 1, seconds: 2, allowUnderrunGaps: true);
 
         // A gain move on the first player reaches the server and moves the second player's slider.
         var gain = page.Player(0).Locator("input[name=gain]");
@@ -185,7 +185,7 @@ public sealed class PlayerTests(BrowserFixture browser, ITestOutputHelper output
         await using var page = await PlayerPage.OpenServerPageAsync(browser.Browser, server);
         await page.PlayAsync();
         var sampleRate = (int)(await page.StatsAsync()).SampleRate;
-        await page.CaptureMoreAsync(0, 3.2, sampleRate);
+        await page.CaptureWindowAsync(0, 3.2, sampleRate);
 
         await AssertPlayedExactlyAsync(page, 0, seconds: 3);
     }
@@ -199,28 +199,29 @@ public sealed class PlayerTests(BrowserFixture browser, ITestOutputHelper output
             [PlayerWidget.Html(server, new PlayerOptions { SampleRate = SampleRate })],
             initScript: "window.Worker = function () { throw new Error('Workers are not allowed on this page'); };");
         await page.PlayAsync();
-        await page.CaptureMoreAsync(0, 3.2, SampleRate);
+        await page.CaptureWindowAsync(0, 3.2, SampleRate);
 
-        Assert.Equal(0, (await page.StatsAsync()).Underruns);
-        await AssertPlayedExactlyAsync(page, 0, seconds: 3);
+        await AssertPlayedExactlyAsync(page, 0, seconds: 3);   // no gap: no underrun
     }
 
     /// <summary>
-    /// Pulls what player <paramref name="index"/> played and asserts it is, sample for sample, at least
-    /// <paramref name="seconds"/> of the stream a fresh voice renders at the capture's rate (no changes). An underrun's
-    /// silence is cut out first (tests whose subject is continuity assert the player counted no underrun); no sample
-    /// may be lost or altered.
+    /// Pulls what player <paramref name="index"/> played and asserts it is, sample for sample and in order, at least
+    /// <paramref name="seconds"/> of the stream a fresh voice renders at the capture's rate (no changes), with no gap
+    /// after the first sample. A test whose subject is not continuity may <paramref name="allowUnderrunGaps"/>: an
+    /// underrun's silence (a busy machine) is then cut out first, and still no sample may be lost or altered.
     /// </summary>
-    private static async Task<(Capture Capture, float[] Stream)> AssertPlayedExactlyAsync(PlayerPage page, int index, double seconds)
+    private static async Task<(Capture Capture, float[] Stream)> AssertPlayedExactlyAsync(
+        PlayerPage page, int index, double seconds, bool allowUnderrunGaps = false)
     {
         var capture = await page.CaptureAsync(index);
         var reference = PlayedAudio.Reference(capture.SampleRate, BlockSize, capture.Samples.Length);
         var start = PlayedAudio.FindStart(capture.Samples, reference);
         var (stream, gaps) = PlayedAudio.CutGaps(capture.Samples, start);
+        var where = $"the capture starts the stream at {start}, underrun gaps [{string.Join(", ", gaps)}]; {await page.StatsAsync(index)}";
+        Assert.True(allowUnderrunGaps || gaps.Length == 0, $"player {index}: a gap in what was played ({where})");
         Assert.True(stream.Length >= seconds * capture.SampleRate, $"player {index}: only {stream.Length} samples played after the first");
         Assert.True(PlayedAudio.Mismatches(stream, 0, reference) == 0,
-            $"player {index}: first mismatch at stream sample {PlayedAudio.FirstMismatch(stream, 0, reference)} " +
-            $"(the capture starts the stream at {start}, underrun gaps [{string.Join(", ", gaps)}]); {await page.StatsAsync(index)}");
+            $"player {index}: first mismatch at stream sample {PlayedAudio.FirstMismatch(stream, 0, reference)} ({where})");
         return (capture, stream);
     }
 

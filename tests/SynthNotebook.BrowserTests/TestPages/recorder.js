@@ -20,7 +20,7 @@
 
   document.addEventListener('synthplayer:graph', (event) => {
     const { context } = event.detail;
-    const capture = { context, startFrame: -1, chunks: [], frames: 0, moves: [] };
+    const capture = { context, startFrame: -1, chunks: [], frames: 0, moves: [], limit: Infinity, renderedFrame: 0 };
     captures.push(capture);
     event.detail.waitUntil((async () => {
       const url = URL.createObjectURL(new Blob([processorSource], { type: 'text/javascript' }));
@@ -30,24 +30,35 @@
         channelCount: 1, channelCountMode: 'explicit', channelInterpretation: 'discrete',
       });
       recorder.port.onmessage = (message) => {
+        capture.renderedFrame = message.data.frame + message.data.samples.length;
         if (capture.frozen) return;
         if (capture.startFrame < 0) capture.startFrame = message.data.frame;
-        capture.chunks.push(message.data.samples);
-        capture.frames += message.data.samples.length;
+        const { samples } = message.data;
+        const kept = capture.frames + samples.length > capture.limit ? samples.subarray(0, capture.limit - capture.frames) : samples;
+        capture.chunks.push(kept);
+        capture.frames += kept.length;
+        if (capture.frames >= capture.limit) capture.frozen = true;
       };
       recorder.connect(context.destination);
       event.detail.destination = recorder;
     })());
   });
 
-  // The audio frame at which each slider of a player was moved, for latency measurement.
+  // For each slider move of a player, the last audio frame the page knew had been rendered: it was rendered before the
+  // move, so move-to-sound measured from it is never early (at most late by the recorder's message trip).
+  // (context.currentTime is no such bound: headless Chromium renders in bursts, and it led the frames the recorder
+  // had seen rendered by up to 27 ms.)
   document.addEventListener('input', (event) => {
     const root = event.target.closest('.synth-notebook-player');
     const capture = captures.find((c) => root?.synthPlayer?.context === c.context);
-    if (capture) capture.moves.push(Math.round(capture.context.currentTime * capture.context.sampleRate));
+    if (capture) capture.moves.push(capture.renderedFrame);
   }, true);
 
-  // Ends the measurement window of one capture: later audio is not kept, and what was kept is joined once, so that
+  // Ends the measurement window of one capture once it holds `frames` frames, wherever the test is by then: what the
+  // test does after the window (pulling the audio out, reading stats) cannot land inside it.
+  window.__synthCaptureUntil = (index, frames) => { captures[index].limit = frames; };
+
+  // Ends the measurement window of one capture now: later audio is not kept, and what was kept is joined once, so that
   // pulling it into the test (heavy work for the page) happens after the window, not inside it.
   window.__synthCaptureFreeze = (index) => {
     const capture = captures[index];
