@@ -22,6 +22,20 @@ public sealed class PlayedAudioTests
     }
 
     [Fact]
+    public void TheStartIsFoundThroughAGapInItsFirstSamples()
+    {
+        var reference = PlayedAudio.Reference(48_000, 256, 4096);
+        var captured = new float[300].Concat(reference[..100]).Concat(new float[128]).Concat(reference[100..]).ToArray();
+
+        var start = PlayedAudio.FindStart(captured, reference);
+        var (stream, gaps) = PlayedAudio.CutGaps(captured, start);
+
+        Assert.Equal(300, start);
+        Assert.Equal([new Gap(100, 128)], gaps);
+        Assert.Equal(reference, stream);
+    }
+
+    [Fact]
     public void TheStreamsOwnFirstZeroIsNotAGap()
     {
         var reference = PlayedAudio.Reference(44_100, 256, 1024);

@@ -9,6 +9,8 @@ const MAX_FREQUENCY = 20000;
 const SLIDER_STEPS = 10000;
 const MAX_GAIN_SLIDER = 2;
 const RING_SECONDS = 2;
+const SCRIPT_PROCESSOR_FRAMES = 1024;   // the fallback node pulls this many at once…
+const SCRIPT_PROCESSOR_FLOOR_PULLS = 3; // …so its cushion never thins below three pulls (the ring underran at 24 ms, and at two)
 
 const toSlider = (frequency) => Math.round(SLIDER_STEPS * Math.log(Math.max(frequency, MIN_FREQUENCY) / MIN_FREQUENCY)
   / Math.log(MAX_FREQUENCY / MIN_FREQUENCY));
@@ -264,10 +266,12 @@ class SynthPlayer {
     } else if (this.duplex) {
       throw new Error('the microphone needs AudioWorklet, which this page lacks (it needs https or 127.0.0.1)');
     } else {
-      // Only where AudioWorklet is missing (an insecure http page): the deprecated node, same ring, same port.
+      // Only where AudioWorklet is missing (an insecure http page): the deprecated node, same ring, same port. Even
+      // with its main-thread callbacks on time, Chromium's node now and then plays one silent render quantum (2–7 per
+      // 3 s headless, with 1024 to 4096 frames alike); nothing is lost, the stream resumes where it was.
       const ring = new SampleRing(capacity);
       ringPort.onmessage = (event) => ring.receive(event.data);
-      const node = context.createScriptProcessor(1024, 0, 1);
+      const node = context.createScriptProcessor(SCRIPT_PROCESSOR_FRAMES, 0, 1);
       node.onaudioprocess = (event) => {
         ring.pull(event.outputBuffer.getChannelData(0));
         ringPort.postMessage(ring.report());
@@ -342,10 +346,14 @@ class SynthPlayer {
   // ----- the link's messages and reconnecting ---------------------------------------------------------------
 
   connect() {
+    const { sampleRate } = this.context;
+    const floorMs = this.duplex ? this.config.duplexLatencyMs
+      : this.output instanceof ScriptProcessorNode
+        ? Math.max(this.config.targetLatencyMs, SCRIPT_PROCESSOR_FLOOR_PULLS * SCRIPT_PROCESSOR_FRAMES / sampleRate * 1000)
+        : this.config.targetLatencyMs;
     this.link.command({
-      type: 'connect', url: this.config.url, token: this.config.token, sampleRate: this.context.sampleRate,
-      blockSize: this.config.blockSize, mode: this.duplex ? 'duplex' : 'synth',
-      floorMs: this.duplex ? this.config.duplexLatencyMs : this.config.targetLatencyMs,
+      type: 'connect', url: this.config.url, token: this.config.token, sampleRate,
+      blockSize: this.config.blockSize, mode: this.duplex ? 'duplex' : 'synth', floorMs,
     });
   }
 
