@@ -87,6 +87,13 @@ public sealed class MicrophoneTests(MicrophoneBrowserFixture browser, ITestOutpu
         var stats = await page.StatsAsync();
         output.WriteLine($"round trip (ms): p50 {Percentile(stats.RoundTripMs, 0.5):0.0}, p95 {Percentile(stats.RoundTripMs, 0.95):0.0}; {stats.Status}");
         Assert.Contains("mic→out p50", stats.Status);
+        // The devices' own latency, which the round trip leaves out, is shown beside it (the browser's estimate).
+        var parts = await page.Player(0).EvaluateAsync<double[]>(
+            "root => { const p = root.synthPlayer; return [p.context.baseLatency, p.context.outputLatency, p.stream.getAudioTracks()[0].getSettings().latency ?? 0, p.deviceLatencyMs()]; }");
+        output.WriteLine($"devices: base {parts[0] * 1000:0.0} ms, output {parts[1] * 1000:0.0} ms, input {parts[2] * 1000:0.0} ms");
+        Assert.True(parts[3] > 0, $"device latency {parts[3]} ms");
+        Assert.Equal((parts[0] + parts[1] + parts[2]) * 1000, parts[3], 6);
+        Assert.Contains("(+ devices ~", stats.Status);
         // At least a block's length (it has to be captured whole) and less than the ring (2 s) can hold.
         Assert.All(stats.RoundTripMs, ms => Assert.InRange(ms, 256 * 1000.0 / Rate, 2000));
         var checkedBoxes = await page.Page.EvalOnSelectorAllAsync<int>("input[type=checkbox]:checked", "boxes => boxes.length");

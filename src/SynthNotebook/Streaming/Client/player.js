@@ -171,11 +171,12 @@ class SynthPlayer {
     const s = this.stats;
     const latency = median(s.latenciesMs ?? []);
     const roundTrip = s.roundTripMs ?? [];
+    const devices = s.deviceMs > 0 ? ` (+ devices ~${s.deviceMs.toFixed(0)} ms)` : '';
     this.setStatus(`connected · ${s.sampleRate} Hz · ${s.blockSize}-sample blocks · buffered ${s.bufferedMs.toFixed(0)} ms` +
       ` · underruns ${s.underruns} · late ${s.late}` +
-      (Number.isNaN(latency) ? '' : ` · slider→sound ${latency.toFixed(0)} ms`) +
+      (Number.isNaN(latency) ? '' : ` · slider→sound ${latency.toFixed(0)} ms${this.duplex ? '' : devices}`) +
       (roundTrip.length === 0 ? '' :
-        ` · mic→out p50 ${percentile(roundTrip, 0.5).toFixed(0)} ms, p95 ${percentile(roundTrip, 0.95).toFixed(0)} ms`) +
+        ` · mic→out p50 ${percentile(roundTrip, 0.5).toFixed(0)} ms, p95 ${percentile(roundTrip, 0.95).toFixed(0)} ms${devices}`) +
       (s.skipped > 0 ? ` · skipped ${(s.skipped / s.sampleRate * 1000).toFixed(0)} ms to keep up` : ''));
   }
 
@@ -186,8 +187,18 @@ class SynthPlayer {
       ...this.linkStats,
       connected: !!this.connected,
       sampleRate: this.context?.sampleRate ?? 0,
+      deviceMs: this.deviceLatencyMs(),
       status: this.statusText,
     };
+  }
+
+  // What the measured latencies leave out, as the browser estimates it: the output path (the context's base latency
+  // plus the device's), and in duplex the microphone's input latency.
+  deviceLatencyMs() {
+    const context = this.context;
+    if (!context) return 0;
+    const input = this.stream?.getAudioTracks()[0]?.getSettings().latency ?? 0;
+    return ((context.baseLatency ?? 0) + (context.outputLatency ?? 0) + input) * 1000;
   }
 
   // ----- audio graph ----------------------------------------------------------------------------------------
