@@ -19,7 +19,7 @@ class StreamLink {
     this.post = post;            // to the widget
     this.ring = null;            // MessagePort to the ring
     this.socket = null;
-    this.floorMs = 0;            // set by connect (PlayerOptions.TargetLatencyMs or DuplexLatencyMs)
+    this.optionFloorMs = 0;      // set by connect (PlayerOptions.TargetLatencyMs or DuplexLatencyMs)
     this.cushion = null;         // made at each welcome (cushion.js)
     this.granted = 0;
     this.received = 0;
@@ -55,7 +55,7 @@ class StreamLink {
 
   connect({ url, token, sampleRate, blockSize, floorMs, mode }) {
     this.sampleRate = sampleRate;
-    this.floorMs = floorMs;
+    this.optionFloorMs = floorMs;
     const socket = new WebSocket(url);
     socket.binaryType = 'arraybuffer';
     this.socket = socket;
@@ -93,7 +93,7 @@ class StreamLink {
         this.granted = this.received = 0;
         this.captureFrames.clear();
         this.plays = [];
-        this.cushion = new Cushion(this.floorMs, this.sampleRate, this.blockSize, this.duplex, clockMs());
+        this.cushion = new Cushion(this.optionFloorMs, this.sampleRate, this.blockSize, this.duplex, clockMs());
         this.ring.postMessage({ type: 'resume' });
         this.ring.postMessage(this.cushion.ringSettings());
         this.requestBlocks();
@@ -171,7 +171,7 @@ class StreamLink {
       blockSize: this.blockSize,
       bufferedMs: this.sampleRate ? this.queued() / this.sampleRate * 1000 : 0,
       targetMs: this.cushion?.targetMs ?? 0,
-      floorMs: this.cushion?.floorMs ?? this.floorMs,
+      floorMs: this.cushion?.floorMs ?? this.optionFloorMs,
       underruns: this.report.underruns,
       late: this.report.late,
       overflows: this.report.overflows,
