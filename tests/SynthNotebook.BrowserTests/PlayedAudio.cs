@@ -11,6 +11,9 @@ public readonly record struct Gap(int StreamIndex, int Length);
 /// <summary>Compares what a player played with what the synth renders offline, sample by sample.</summary>
 public static class PlayedAudio
 {
+    /// <summary>The shortest run of exact zeros that is a gap: a running synth never plays two in a row.</summary>
+    private const int MinGap = 2;
+
     /// <summary>
     /// The stream as the server renders it for one listener: a fresh voice of a default synth at the listener's rate,
     /// block by block, with each change applied before its block.
@@ -59,12 +62,9 @@ public static class PlayedAudio
         var at = start;
         for (var matched = 0; matched < probe; matched++, at++)
         {
-            if (matched >= 2 && at + 1 < captured.Length && captured[at] == 0f && captured[at + 1] == 0f)
+            if (matched >= 2 && ZerosAt(captured, at) is var run and >= MinGap)
             {
-                while (at < captured.Length && captured[at] == 0f)
-                {
-                    at++;   // over a gap
-                }
+                at += run;   // over a gap
             }
             if (at >= captured.Length || captured[at] != reference[matched])
             {
@@ -99,12 +99,8 @@ public static class PlayedAudio
         var gaps = new List<Gap>();
         for (var i = start; i < captured.Length;)
         {
-            var run = 0;
-            while (i + run < captured.Length && captured[i + run] == 0f)
-            {
-                run++;
-            }
-            if (run >= 2)
+            var run = ZerosAt(captured, i);
+            if (run >= MinGap)
             {
                 gaps.Add(new Gap(stream.Count, run));
             }
@@ -115,6 +111,35 @@ public static class PlayedAudio
             i += Math.Max(run, 1);
         }
         return (stream.ToArray(), gaps.ToArray());
+    }
+
+    private static int ZerosAt(float[] captured, int at)
+    {
+        var run = 0;
+        while (at + run < captured.Length && captured[at + run] == 0f)
+        {
+            run++;
+        }
+        return run;
+    }
+
+    /// <summary>
+    /// Finds the stream in a capture, cuts its gaps, and asserts it is, sample for sample and in order, at least
+    /// <paramref name="minSamples"/> of <paramref name="reference"/>, with no gap unless <paramref name="allowUnderrunGaps"/>
+    /// (then an underrun's silence is cut and still no sample may be lost or altered). <paramref name="about"/> goes into
+    /// the failure messages.
+    /// </summary>
+    public static (float[] Stream, Gap[] Gaps) AssertPlayed(float[] captured, float[] reference, int minSamples,
+        bool allowUnderrunGaps, string about)
+    {
+        var start = FindStart(captured, reference);
+        var (stream, gaps) = CutGaps(captured, start);
+        var where = $"the capture starts the stream at {start}, underrun gaps [{string.Join(", ", gaps)}]; {about}";
+        Assert.True(allowUnderrunGaps || gaps.Length == 0, $"a gap in what was played ({where})");
+        Assert.True(stream.Length >= minSamples, $"only {stream.Length} samples played after the first ({where})");
+        Assert.True(Mismatches(stream, 0, reference) == 0,
+            $"first mismatch at stream sample {FirstMismatch(stream, 0, reference)} ({where})");
+        return (stream, gaps);
     }
 
     /// <summary>Where stream sample <paramref name="streamIndex"/> lies in the capture, counting the gaps played before it.</summary>

@@ -22,6 +22,18 @@ public sealed class PlayedAudioTests
     }
 
     [Fact]
+    public void AGapFailsTheExactCheckUnlessAllowedAndAnAlteredSampleAlwaysDoes()
+    {
+        var reference = PlayedAudio.Reference(48_000, 256, 4096);
+        var withGap = new float[50].Concat(reference[..2000]).Concat(new float[256]).Concat(reference[2000..]).ToArray();
+
+        Assert.Throws<Xunit.Sdk.TrueException>(() => PlayedAudio.AssertPlayed(withGap, reference, 4096, allowUnderrunGaps: false, "test"));
+        Assert.Equal([new Gap(2000, 256)], PlayedAudio.AssertPlayed(withGap, reference, 4096, allowUnderrunGaps: true, "test").Gaps);
+        withGap[3000] += 0.001f;
+        Assert.Throws<Xunit.Sdk.TrueException>(() => PlayedAudio.AssertPlayed(withGap, reference, 4096, allowUnderrunGaps: true, "test"));
+    }
+
+    [Fact]
     public void TheStartIsFoundThroughAGapInItsFirstSamples()
     {
         var reference = PlayedAudio.Reference(48_000, 256, 4096);

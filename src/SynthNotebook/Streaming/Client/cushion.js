@@ -33,7 +33,9 @@ class Cushion {
   // One report of the ring (sample-ring.js): whether it underran since the last. Returns true when the ring's own
   // settings (ringSettings) changed.
   observe(underran, now) {
-    const changed = underran ? this.onUnderrun(now) : this.settle(now);
+    let changed = false;
+    if (underran) changed = this.onUnderrun(now);
+    else this.settle(now);
     this.lastSettle = now;
     return changed;
   }
@@ -55,7 +57,6 @@ class Cushion {
     if (this.targetMs > this.floorMs && now - this.calmSince > CUSHION_SETTLE_AFTER_MS) {
       this.targetMs = Math.max(this.floorMs, this.targetMs - CUSHION_SETTLE_MS_PER_S * (now - this.lastSettle) / 1000);
     }
-    return false;
   }
 
   // What the ring needs: when to (re)start playing, and in duplex mode when a level is a backlog to trim. Trimming
