@@ -24,8 +24,11 @@ public sealed class CushionTests(BrowserFixture browser) : IAsyncLifetime
         await _page.AddScriptTagAsync(new() { Content = reader.ReadToEnd() + "\nwindow.Cushion = Cushion;" });
         // Plays the cushion for `seconds` of ring reports, one every 5 ms; `underrunAt` (s) marks one report as having
         // underrun. Returns what the policy said.
-        await _page.EvaluateAsync("""
+        await _page.EvaluateAsync($$"""
             () => {
+              // A 256-sample stream on a device that takes 512 frames at once (headless Chromium's).
+              window.cushionFor = (floorMs, duplex) => new Cushion(
+                { floorMs, callbackMs: 512 / {{SampleRate}} * 1000, sampleRate: {{SampleRate}}, blockSize: 256, duplex }, 0);
               window.play = (cushion, from, seconds, underrunAt = -1) => {
                 let reconfigured = 0;
                 for (let t = from; t < from + seconds * 1000; t += 5) {
@@ -50,7 +53,7 @@ public sealed class CushionTests(BrowserFixture browser) : IAsyncLifetime
     {
         var outcome = await EvaluateAsync($$"""
             () => {
-              const cushion = new Cushion(24, {{SampleRate}}, 256, false, 0);
+              const cushion = cushionFor(24, false);
               const steps = [play(cushion, 0, 1.5).targetMs, play(cushion, 1500, 1).targetMs, play(cushion, 2500, 10).targetMs];
               return { ...play(cushion, 12_500, 0.005), steps };
             }
@@ -70,7 +73,7 @@ public sealed class CushionTests(BrowserFixture browser) : IAsyncLifetime
     {
         var outcome = await EvaluateAsync($$"""
             () => {
-              const cushion = new Cushion(24, {{SampleRate}}, 256, false, 0);
+              const cushion = cushionFor(24, false);
               play(cushion, 0, 10);
               const underrun = play(cushion, 10_000, 0.01, 10);
               const calm = play(cushion, 10_010, 20);
@@ -90,7 +93,7 @@ public sealed class CushionTests(BrowserFixture browser) : IAsyncLifetime
     {
         var outcome = await EvaluateAsync($$"""
             () => {
-              const cushion = new Cushion(32, {{SampleRate}}, 256, true, 0);
+              const cushion = cushionFor(32, true);
               const start = play(cushion, 0, 0.005);
               const startUp = play(cushion, 5, 0.9, 0.5);
               const calm = play(cushion, 905, 5);
@@ -103,6 +106,32 @@ public sealed class CushionTests(BrowserFixture browser) : IAsyncLifetime
         AssertSteps([32, 32, 32, grown, grown], outcome.Steps);
         var start = (int)Math.Round(grown / 1000 * SampleRate);
         Assert.Equal(new RingSettings(start, start + 128, SampleRate / 2, start), outcome.Ring);
+    }
+
+    [Fact]
+    public async Task ASlowDeliveryRaisesTheFloorToOutlastItUntilItFades()
+    {
+        var outcome = await EvaluateAsync("""
+            () => {
+              const cushion = cushionFor(24, false);
+              play(cushion, 0, 10);
+              const quick = cushion.observeDelivery(3, 10_000);     // well within what 24 ms outlasts: the floor stands
+              const steps = [cushion.floorMs];
+              const slow = cushion.observeDelivery(30, 10_005);      // a stall
+              steps.push(cushion.floorMs, cushion.targetMs);
+              const settings = cushion.ringSettings();
+              steps.push(play(cushion, 10_010, 30).floorMs);        // one half-life on (to 40 005): 15 ms
+              steps.push(play(cushion, 40_010, 30).floorMs);        // two: 7.5 ms, within what 24 ms outlasts
+              return { ...play(cushion, 70_005, 0.005), reconfigured: [quick, slow].filter(Boolean).length, steps, ring: settings };
+            }
+            """);
+
+        var callback = 512 * 1000.0 / SampleRate;
+        var quantum = 128 * 1000.0 / SampleRate;
+        AssertSteps([24, callback + 30 + quantum, callback + 30 + quantum, callback + 15 + quantum, 24], outcome.Steps);
+        Assert.Equal(1, outcome.Reconfigured);   // the slow delivery raised the target at once
+        Assert.Equal((int)Math.Round((callback + 30 + quantum) / 1000 * SampleRate), outcome.Ring.StartSamples);
+        Assert.Equal(24, outcome.TargetMs, 6);   // and once it faded the target thinned back to the option's floor
     }
 
     private static void AssertSteps(double[] expected, double[]? actual)

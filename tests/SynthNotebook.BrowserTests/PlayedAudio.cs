@@ -45,6 +45,12 @@ public static class PlayedAudio
     /// samples have matched, a run of zeros (an underrun's silence, see <see cref="CutGaps"/>) is stepped over.
     /// </summary>
     public static int FindStart(float[] captured, float[] reference, int probe = 512)
+        => TryFindStart(captured, reference, probe) is var start and >= 0 ? start
+            : throw new Xunit.Sdk.XunitException(
+                $"The first {probe} samples of the stream never appear in the {captured.Length}-sample capture.");
+
+    /// <summary>As <see cref="FindStart"/>, or -1 where the stream's first samples never appear intact.</summary>
+    public static int TryFindStart(float[] captured, float[] reference, int probe = 512)
     {
         for (var start = 0; start + probe <= captured.Length; start++)
         {
@@ -53,8 +59,7 @@ public static class PlayedAudio
                 return start;
             }
         }
-        throw new Xunit.Sdk.XunitException(
-            $"The first {probe} samples of the stream never appear in the {captured.Length}-sample capture.");
+        return -1;
     }
 
     private static bool StartsHere(float[] captured, int start, float[] reference, int probe)

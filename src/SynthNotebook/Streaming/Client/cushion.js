@@ -2,9 +2,15 @@
 // thin to (floorMs). Pure policy, driven by the ring's reports and a clock passed in, so it can be tested alone.
 //
 // Synth mode: a connection starts thick (a just-compiled server, a cold socket), thins to the floor once it plays
-// calmly, and grows when the ring underruns. (Raising the floor on near misses, seconds in which the ring fell to a
-// render quantum, was tried: under load the underruns came without warning, as many as before, and latency rose;
-// benchmarks/README.md.)
+// calmly, and grows when the ring underruns. The floor also covers the slowest delivery seen lately: the audio device
+// takes a callback's worth of samples at once (callbackMs) and the link credits what was taken, so right after a
+// callback the ring holds the cushion less that callback, and that must outlast a block that is slow to come by a
+// render quantum (the ring's report cadence): floor ≥ callbackMs + delivery + a quantum. With headless Chromium's
+// 10 ms callbacks, deliveries under 11 ms fit the default 24 ms; a machine whose deliveries stall for 19 ms (one
+// core busy) gets 32 ms before the next such stall. The slowest delivery fades with a half-life, so the floor comes
+// back down once the machine is calm; deliveries before the start-up cushion first thins to the floor do not count
+// (they are the start-up's: a just-compiled server, a page still loading, and they kept the floor up for a minute). (Raising the floor on near misses, seconds in which the ring fell
+// to a render quantum, was tried first: under load the underruns came without warning; benchmarks/README.md.)
 //
 // Duplex mode: audio arrives at the microphone's pace, so the ring holds whatever it held when it started: the
 // cushion starts at the floor, underruns while starting up refill it without raising it, and a later one raises it
@@ -14,25 +20,57 @@ const CUSHION_MAX_MS = 400;
 const CUSHION_WARMUP_MS = 200;
 const CUSHION_SETTLE_AFTER_MS = 1500;       // thinning starts after this long without an underrun,
 const CUSHION_SETTLE_MS_PER_S = 30;         // at this rate.
+const CUSHION_DELIVERY_HALF_LIFE_MS = 30_000;
 const CUSHION_DUPLEX_WARMUP_MS = 1000;
 const CUSHION_TRIM_WINDOW_S = 0.5;          // duplex: how long the low-water mark must stay high before it is a backlog,
 const CUSHION_TRIM_HYSTERESIS = 128;        // and how far (a render quantum) above the cushion it may stay.
 
 class Cushion {
-  constructor(floorMs, sampleRate, blockSize, duplex, now) {
-    this.floorMs = floorMs;
+  // floorMs: the least it may thin to (the player's option, raised by underruns); callbackMs: how much the audio
+  // device takes at once.
+  constructor({ floorMs, callbackMs, sampleRate, blockSize, duplex }, now) {
+    this.underrunFloorMs = floorMs;
+    this.callbackMs = callbackMs;
     this.sampleRate = sampleRate;
     this.blockSize = blockSize;
     this.duplex = duplex;
+    this.deliveryMs = 0;         // the slowest delivery lately, as it was at deliveryAt; it fades from there
+    this.deliveryAt = now;
+    this.now = now;              // the clock at the last report or delivery
+    this.settled = duplex;       // whether the target has come down to the floor since the start
     this.targetMs = duplex ? floorMs : Math.max(floorMs, CUSHION_WARMUP_MS);
     this.startedAt = this.calmSince = this.lastSettle = now;
   }
 
   get targetSamples() { return this.targetMs / 1000 * this.sampleRate; }
 
+  get floorMs() { return Math.max(this.underrunFloorMs, this.deliveryFloorMs); }
+
+  get deliveryFloorMs() {
+    if (this.deliveryMs === 0) return 0;
+    const delivery = this.deliveryMs * Math.pow(0.5, (this.now - this.deliveryAt) / CUSHION_DELIVERY_HALF_LIFE_MS);
+    return Math.min(CUSHION_MAX_MS, this.callbackMs + delivery + 128 / this.sampleRate * 1000);
+  }
+
+  // One credited block arrived delayMs after the link asked for it (synth mode, while playing). Returns true when the
+  // ring's settings changed.
+  observeDelivery(delayMs, now) {
+    this.now = now;
+    if (!this.settled) return false;
+    const faded = this.deliveryMs * Math.pow(0.5, (now - this.deliveryAt) / CUSHION_DELIVERY_HALF_LIFE_MS);
+    if (delayMs >= faded) {
+      this.deliveryMs = delayMs;
+      this.deliveryAt = now;
+    }
+    if (this.targetMs >= this.floorMs) return false;
+    this.targetMs = this.floorMs;
+    return true;
+  }
+
   // One report of the ring (sample-ring.js): whether it underran since the last. Returns true when the ring's own
   // settings (ringSettings) changed.
   observe(underran, now) {
+    this.now = now;
     let changed = false;
     if (underran) changed = this.onUnderrun(now);
     else this.settle(now);
@@ -43,11 +81,11 @@ class Cushion {
   onUnderrun(now) {
     if (this.duplex) {
       if (now - this.startedAt <= CUSHION_DUPLEX_WARMUP_MS) return false;
-      this.floorMs = this.targetMs = Math.min(CUSHION_MAX_MS, this.targetMs + this.blockSize / this.sampleRate * 1000);
+      this.underrunFloorMs = this.targetMs = Math.min(CUSHION_MAX_MS, this.targetMs + this.blockSize / this.sampleRate * 1000);
       return true;
     }
     // Too thin for this machine: grow, and never thin that far again.
-    this.floorMs = Math.min(CUSHION_MAX_MS, this.floorMs * 1.25 + 2);
+    this.underrunFloorMs = Math.min(CUSHION_MAX_MS, this.floorMs * 1.25 + 2);
     this.targetMs = Math.min(CUSHION_MAX_MS, this.targetMs * 1.5 + 5);
     this.calmSince = now;
     return true;
@@ -57,6 +95,7 @@ class Cushion {
     if (this.targetMs > this.floorMs && now - this.calmSince > CUSHION_SETTLE_AFTER_MS) {
       this.targetMs = Math.max(this.floorMs, this.targetMs - CUSHION_SETTLE_MS_PER_S * (now - this.lastSettle) / 1000);
     }
+    if (this.targetMs <= this.floorMs) this.settled = true;
   }
 
   // What the ring needs: when to (re)start playing, and in duplex mode when a level is a backlog to trim. Trimming

@@ -362,9 +362,12 @@ class SynthPlayer {
       : this.output instanceof ScriptProcessorNode
         ? Math.max(this.config.targetLatencyMs, SCRIPT_PROCESSOR_FLOOR_PULLS * SCRIPT_PROCESSOR_FRAMES / sampleRate * 1000)
         : this.config.targetLatencyMs;
+    // The device takes this much at once: the fallback node its pulls, a worklet the context's callback buffer.
+    const callbackMs = this.output instanceof ScriptProcessorNode ? SCRIPT_PROCESSOR_FRAMES / sampleRate * 1000
+      : Math.max(128 / sampleRate, this.context.baseLatency ?? 0) * 1000;
     this.link.command({
       type: 'connect', url: this.config.url, token: this.config.token, sampleRate,
-      blockSize: this.config.blockSize, mode: this.duplex ? 'duplex' : 'synth', floorMs,
+      blockSize: this.config.blockSize, mode: this.duplex ? 'duplex' : 'synth', floorMs, callbackMs,
     });
   }
 

@@ -20,6 +20,8 @@ class StreamLink {
     this.ring = null;            // MessagePort to the ring
     this.socket = null;
     this.optionFloorMs = 0;      // set by connect (PlayerOptions.TargetLatencyMs or DuplexLatencyMs)
+    this.callbackMs = 0;         // set by connect: how much the audio device takes at once
+    this.credited = [];          // per block asked for and not yet received: when, or null when not to be timed
     this.cushion = null;         // made at each welcome (cushion.js)
     this.granted = 0;
     this.received = 0;
@@ -53,9 +55,10 @@ class StreamLink {
     }
   }
 
-  connect({ url, token, sampleRate, blockSize, floorMs, mode }) {
+  connect({ url, token, sampleRate, blockSize, floorMs, callbackMs, mode }) {
     this.sampleRate = sampleRate;
     this.optionFloorMs = floorMs;
+    this.callbackMs = callbackMs;
     const socket = new WebSocket(url);
     socket.binaryType = 'arraybuffer';
     this.socket = socket;
@@ -91,9 +94,13 @@ class StreamLink {
         this.blockSize = message.blockSize;
         this.maxCredits = message.maxCredits;
         this.granted = this.received = 0;
+        this.credited = [];
         this.captureFrames.clear();
         this.plays = [];
-        this.cushion = new Cushion(this.optionFloorMs, this.sampleRate, this.blockSize, this.duplex, clockMs());
+        this.cushion = new Cushion({
+          floorMs: this.optionFloorMs, callbackMs: this.callbackMs, sampleRate: this.sampleRate,
+          blockSize: this.blockSize, duplex: this.duplex,
+        }, clockMs());
         this.ring.postMessage({ type: 'resume' });
         this.ring.postMessage(this.cushion.ringSettings());
         this.requestBlocks();
@@ -130,6 +137,11 @@ class StreamLink {
     const count = header.getUint32(12, true);
     const samples = new Float32Array(buffer, LINK_HEADER_BYTES, count);
     this.received++;
+    const creditedAt = this.credited.shift();
+    const now = clockMs();
+    if (creditedAt != null && this.cushion.observeDelivery(now - creditedAt, now)) {
+      this.ring.postMessage(this.cushion.ringSettings());
+    }
     const change = this.pendingChange;
     if (change && change.version !== undefined && version >= change.version) {
       // Heard after: the time until this block arrived, plus the audio queued in front of it.
@@ -197,6 +209,9 @@ class StreamLink {
     const blocks = Math.min(Math.ceil((target - ahead) / this.blockSize), this.maxCredits - this.inFlight());
     if (blocks > 0) {
       this.granted += blocks;
+      // Delivery is timed only while the ring plays (not the first credits of a connection, nor a refill).
+      const at = this.report.playing ? clockMs() : null;
+      for (let i = 0; i < blocks; i++) this.credited.push(at);
       this.socket.send(JSON.stringify({ op: 'credit', blocks }));
     }
   }
