@@ -134,6 +134,26 @@ public sealed class CushionTests(BrowserFixture browser) : IAsyncLifetime
         Assert.Equal(24, outcome.TargetMs, 6);   // and once it faded the target thinned back to the option's floor
     }
 
+    [Fact]
+    public async Task AnUnderrunAfterASlowDeliveryRaisesTheLastingFloorFromTheOptionsFloorOnly()
+    {
+        var outcome = await EvaluateAsync("""
+            () => {
+              const cushion = cushionFor(24, false);
+              play(cushion, 0, 10);
+              cushion.observeDelivery(20, 10_000);                  // the late block that caused the underrun
+              const underrun = play(cushion, 10_000, 0.005, 10);
+              const later = play(cushion, 10_005, 120);             // four half-lives: the slow delivery has faded
+              return { ...later, steps: [underrun.floorMs, later.floorMs] };
+            }
+            """);
+
+        var callback = 512 * 1000.0 / SampleRate;
+        var quantum = 128 * 1000.0 / SampleRate;
+        AssertSteps([callback + 20 + quantum, 24 * 1.25 + 2], outcome.Steps);
+        Assert.Equal(24 * 1.25 + 2, outcome.TargetMs, 6);
+    }
+
     private static void AssertSteps(double[] expected, double[]? actual)
         => Assert.Equal(expected.Select(ms => Math.Round(ms, 6)), actual!.Select(ms => Math.Round(ms, 6)));
 
