@@ -151,6 +151,30 @@ public static class PlayedAudio
     public static int CaptureIndex(int start, int streamIndex, IEnumerable<Gap> gaps)
         => start + streamIndex + gaps.Where(gap => gap.StreamIndex <= streamIndex).Sum(gap => gap.Length);
 
+    /// <summary>
+    /// Where a played stream first departs from the reference, for how many samples, and which earlier or later stretch
+    /// of the stream (as a shift in samples) those samples are, if any: a replay of stale audio shows as a negative shift.
+    /// </summary>
+    public static string DescribeMismatch(float[] stream, float[] reference)
+    {
+        var first = FirstMismatch(stream, 0, reference);
+        if (first < 0)
+        {
+            return "none";
+        }
+        var run = 0;
+        while (first + run < Math.Min(stream.Length, reference.Length) && stream[first + run] != reference[first + run])
+        {
+            run++;
+        }
+        var probe = Math.Min(run, 64);
+        var shifts = Enumerable.Range(-first, first + reference.Length - probe)
+            .Where(shift => shift != 0 && first + shift + probe <= reference.Length
+                && Enumerable.Range(0, probe).All(i => stream[first + i] == reference[first + shift + i]))
+            .Take(4);
+        return $"from stream sample {first} for {run} samples, which equal the stream shifted by [{string.Join(", ", shifts)}]";
+    }
+
     /// <summary>How many captured samples (from <paramref name="start"/>) differ from the reference.</summary>
     public static int Mismatches(float[] captured, int start, float[] reference)
     {

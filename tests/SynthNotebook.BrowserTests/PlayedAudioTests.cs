@@ -34,6 +34,18 @@ public sealed class PlayedAudioTests
     }
 
     [Fact]
+    public void AReplayOfStaleAudioIsDescribedAsAShiftBack()
+    {
+        var reference = PlayedAudio.Reference(48_000, 256, 8192);
+        var played = reference.ToArray();
+        Array.Copy(reference, 0, played, 6144, 384);   // stream samples 0–383 played again where 6144–6527 belonged
+
+        Assert.Equal("from stream sample 6144 for 384 samples, which equal the stream shifted by [-6144]",
+            PlayedAudio.DescribeMismatch(played, reference));
+        Assert.Equal("none", PlayedAudio.DescribeMismatch(reference, reference));
+    }
+
+    [Fact]
     public void TheStartIsFoundThroughAGapInItsFirstSamples()
     {
         var reference = PlayedAudio.Reference(48_000, 256, 4096);

@@ -253,7 +253,7 @@ public sealed class PlayerTests(BrowserFixture browser, ITestOutputHelper output
         Assert.True(stats.FloorMs >= 3 * 1024 * 1000.0 / SampleRate - 1e-6, $"floor {stats.FloorMs} ms");
         output.WriteLine($"gaps: {gaps.Count(g => g.Length <= 128)} single quanta (the node's), " +
                          $"{gaps.Count(g => g.Length > 128)} longer (the ring's underruns); samples not the stream's: " +
-                         (start >= 0 ? $"{PlayedAudio.Mismatches(stream, 0, reference)} from {PlayedAudio.FirstMismatch(stream, 0, reference)}"
+                         (start >= 0 ? $"{PlayedAudio.Mismatches(stream, 0, reference)} ({PlayedAudio.DescribeMismatch(stream, reference)})"
                                      : "unknown (its first 512 samples were not played intact)") + $"; {stats.Status}");
     }
 
