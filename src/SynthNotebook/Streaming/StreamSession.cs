@@ -30,7 +30,8 @@ internal sealed class StreamSession
     private readonly ConcurrentQueue<byte[]> _outgoingText = new();
     private readonly ServerMessages _readerMessages = new();
     private readonly ServerMessages _writerMessages = new();
-    private OscillatorBank? _voice;
+    private OscillatorBank? _voice;     // a synth stream's own voice (duplex plays the microphone through the chain)
+    private int _sampleRate;
     private BlockFrame? _frame;
     private bool _seedMode;
     private StreamMode _mode;
@@ -90,7 +91,7 @@ internal sealed class StreamSession
     /// <summary>Tells the writer that the synth's parameters changed; it sends the newest ones (bursts coalesce).</summary>
     public void ParametersChanged()
     {
-        if (_voice is not null && !_seedMode)
+        if (_frame is not null && !_seedMode)
         {
             Interlocked.Exchange(ref _parametersChanged, 1);
             _wake.Writer.TryWrite(true);
@@ -149,7 +150,7 @@ internal sealed class StreamSession
             // The seed's client: no hello, token in the URL, every text message asks for one headerless block.
             RequireToken(null);
             _seedMode = true;
-            StartVoice(_synth.SampleRate, _synth.BlockSize);
+            Start(_synth.SampleRate, _synth.BlockSize);
             GrantCredits(1);
             return;
         }
@@ -167,20 +168,20 @@ internal sealed class StreamSession
             _ => throw new SessionClose(WebSocketCloseStatus.InvalidPayloadData,
                 $"mode must be \"synth\" or \"duplex\"; got {hello.Mode}."),
         };
-        StartVoice(WholeNumber(hello.SampleRate, _synth.SampleRate, "sampleRate"),
+        Start(WholeNumber(hello.SampleRate, _synth.SampleRate, "sampleRate"),
             WholeNumber(hello.BlockSize, _synth.BlockSize, "blockSize"));
         if (_mode == StreamMode.Duplex)
         {
             try
             {
-                _chainSwitch = new ChainSwitch(_chain.Current, _voice!.SampleRate, _frame!.BlockSize);
+                _chainSwitch = new ChainSwitch(_chain.Current, _sampleRate, _frame!.BlockSize);
             }
             catch (Exception ex) when (ex is not SessionClose)
             {
                 throw ChainFailed(ex);
             }
         }
-        var welcome = _readerMessages.Welcome(_mode, _voice!.SampleRate, _frame!.BlockSize, _options.MaxCredits, _synth.Ramp,
+        var welcome = _readerMessages.Welcome(_mode, _sampleRate, _frame!.BlockSize, _options.MaxCredits, _synth.Ramp,
             _synth.Parameters);
         await SendAsync(welcome, WebSocketMessageType.Text, abort);
     }
@@ -196,12 +197,13 @@ internal sealed class StreamSession
         }
     }
 
-    private void StartVoice(int sampleRate, int blockSize)
+    private void Start(int sampleRate, int blockSize)
     {
         try
         {
             ParameterGuard.InRange(blockSize, SynthLimits.MinBlockSize, SynthLimits.MaxBlockSize);
-            _voice = _synth.CreateVoice(sampleRate);
+            _sampleRate = ParameterGuard.InRange(sampleRate, SynthLimits.MinSampleRate, SynthLimits.MaxSampleRate);
+            _voice = _mode == StreamMode.Synth ? _synth.CreateVoice(sampleRate) : null;
             _frame = new BlockFrame(blockSize);
         }
         catch (ArgumentOutOfRangeException ex)
