@@ -23,7 +23,9 @@
 
   document.addEventListener('synthplayer:graph', (event) => {
     const { context } = event.detail;
-    const capture = { context, startFrame: -1, chunks: [], frames: 0, moves: [], limit: Infinity, renderedFrame: 0 };
+    // The audio is copied into one preallocated array (grown by doubling), not kept as a chunk per render quantum:
+    // a long window would otherwise leave tens of thousands of small arrays for the page's collector to trace.
+    const capture = { context, startFrame: -1, all: new Float32Array(1 << 22), frames: 0, moves: [], limit: Infinity, renderedFrame: 0 };
     captures.push(capture);
     event.detail.waitUntil((async () => {
       const url = URL.createObjectURL(new Blob([processorSource], { type: 'text/javascript' }));
@@ -38,7 +40,12 @@
         if (capture.startFrame < 0) capture.startFrame = message.data.frame;
         const { samples } = message.data;
         const kept = capture.frames + samples.length > capture.limit ? samples.subarray(0, capture.limit - capture.frames) : samples;
-        capture.chunks.push(kept);
+        if (capture.frames + kept.length > capture.all.length) {
+          const grown = new Float32Array(capture.all.length * 2);
+          grown.set(capture.all);
+          capture.all = grown;
+        }
+        capture.all.set(kept, capture.frames);
         capture.frames += kept.length;
         if (capture.frames >= capture.limit) capture.frozen = true;
       };
@@ -61,20 +68,15 @@
   // test does after the window (pulling the audio out, reading stats) cannot land inside it.
   window.__synthCaptureUntil = (index, frames) => { captures[index].limit = frames; };
 
-  // Ends the measurement window of one capture now: later audio is not kept, and what was kept is joined once, so that
-  // pulling it into the test (heavy work for the page) happens after the window, not inside it.
+  // Ends the measurement window of one capture now: later audio is not kept.
   window.__synthCaptureFreeze = (index) => {
-    const capture = captures[index];
-    capture.frozen = true;
-    capture.all = new Float32Array(capture.frames);
-    let offset = 0;
-    for (const chunk of capture.chunks) { capture.all.set(chunk, offset); offset += chunk.length; }
-    return capture.frames;
+    captures[index].frozen = true;
+    return captures[index].frames;
   };
 
   window.__synthCaptureBase64 = (index, fromSample, count) => {
-    const { all } = captures[index];
-    const slice = all.subarray(fromSample, Math.min(all.length, fromSample + count));
+    const { all, frames } = captures[index];
+    const slice = all.subarray(fromSample, Math.min(frames, fromSample + count));
     const bytes = new Uint8Array(slice.buffer, slice.byteOffset, slice.byteLength);
     let text = '';
     for (let i = 0; i < bytes.length; i += 0x8000) text += String.fromCharCode(...bytes.subarray(i, i + 0x8000));

@@ -277,9 +277,10 @@ class SynthPlayer {
     } else if (this.duplex) {
       throw new Error('the microphone needs AudioWorklet, which this page lacks (it needs https or 127.0.0.1)');
     } else {
-      // Only where AudioWorklet is missing (an insecure http page): the deprecated node, same ring, same port. Even
-      // with its main-thread callbacks on time, Chromium's node now and then plays one silent render quantum (2–7 per
-      // 3 s headless, with 1024 to 4096 frames alike); nothing is lost, the stream resumes where it was.
+      // Only where AudioWorklet is missing (an insecure http page): the deprecated node, same ring, same port. When a
+      // main-thread callback is late, Chromium's node plays one silent render quantum (2–15 per 3 s headless, with
+      // 1024 to 4096 frames alike; the stream resumes where it was) or, more rarely, a quantum of its other buffer's
+      // stale contents (the stream of two pulls before).
       const ring = new SampleRing(capacity);
       ringPort.onmessage = (event) => ring.receive(event.data);
       const node = context.createScriptProcessor(SCRIPT_PROCESSOR_FRAMES, 0, 1);
