@@ -132,9 +132,9 @@ public static class PlayedAudio
     /// Finds the stream in a capture, cuts its gaps, and asserts it is, sample for sample and in order, at least
     /// <paramref name="minSamples"/> of <paramref name="reference"/>, with no gap unless <paramref name="allowUnderrunGaps"/>
     /// (then an underrun's silence is cut and still no sample may be lost or altered). <paramref name="about"/> goes into
-    /// the failure messages.
+    /// the failure messages. Returns the stream as played, its gaps, and where it starts in the capture.
     /// </summary>
-    public static (float[] Stream, Gap[] Gaps) AssertPlayed(float[] captured, float[] reference, int minSamples,
+    public static (float[] Stream, Gap[] Gaps, int Start) AssertPlayed(float[] captured, float[] reference, int minSamples,
         bool allowUnderrunGaps, string about)
     {
         var start = FindStart(captured, reference);
@@ -144,7 +144,7 @@ public static class PlayedAudio
         Assert.True(stream.Length >= minSamples, $"only {stream.Length} samples played after the first ({where})");
         Assert.True(Mismatches(stream, 0, reference) == 0,
             $"first mismatch at stream sample {FirstMismatch(stream, 0, reference)} ({where})");
-        return (stream, gaps);
+        return (stream, gaps, start);
     }
 
     /// <summary>Where stream sample <paramref name="streamIndex"/> lies in the capture, counting the gaps played before it.</summary>

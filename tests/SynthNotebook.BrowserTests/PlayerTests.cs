@@ -127,8 +127,7 @@ public sealed class PlayerTests(BrowserFixture browser, ITestOutputHelper output
         var capture = await page.CaptureAsync();
         var reference = PlayedAudio.Reference(SampleRate, BlockSize, capture.Samples.Length);
         var stats = await page.StatsAsync();
-        var (_, gaps) = PlayedAudio.AssertPlayed(capture.Samples, reference, 20 * SampleRate, allowUnderrunGaps: true, $"{stats}");
-        var start = PlayedAudio.FindStart(capture.Samples, reference);
+        var (_, gaps, start) = PlayedAudio.AssertPlayed(capture.Samples, reference, 20 * SampleRate, allowUnderrunGaps: true, $"{stats}");
         var steadyGaps = gaps.Where(gap => PlayedAudio.CaptureIndex(start, gap.StreamIndex, gaps) >= steadyFrom).ToArray();
         Assert.True(steadyGaps.Length == 0,
             $"underrun gaps in steady play, which began at capture frame {steadyFrom}: [{string.Join(", ", steadyGaps)}]; {stats}");
@@ -276,7 +275,7 @@ public sealed class PlayerTests(BrowserFixture browser, ITestOutputHelper output
     {
         var capture = await page.CaptureAsync(index);
         var reference = PlayedAudio.Reference(capture.SampleRate, BlockSize, capture.Samples.Length);
-        var (stream, _) = PlayedAudio.AssertPlayed(capture.Samples, reference, (int)Math.Ceiling(seconds * capture.SampleRate),
+        var (stream, _, _) = PlayedAudio.AssertPlayed(capture.Samples, reference, (int)Math.Ceiling(seconds * capture.SampleRate),
             allowUnderrunGaps, $"player {index}: {await page.StatsAsync(index)}");
         return (capture, stream);
     }

@@ -9,8 +9,9 @@
 // 10 ms callbacks, deliveries under 11 ms fit the default 24 ms; a machine whose deliveries stall for 19 ms (one
 // core busy) gets 32 ms before the next such stall. The slowest delivery fades with a half-life, so the floor comes
 // back down once the machine is calm; deliveries before the start-up cushion first thins to the floor do not count
-// (they are the start-up's: a just-compiled server, a page still loading, and they kept the floor up for a minute). (Raising the floor on near misses, seconds in which the ring fell
-// to a render quantum, was tried first: under load the underruns came without warning; benchmarks/README.md.)
+// (they are the start-up's: a just-compiled server, a page still loading, and they kept the floor up for a minute).
+// (Raising the floor on near misses, seconds in which the ring fell to a render quantum, was tried first: under load
+// the underruns came without warning; benchmarks/README.md.)
 //
 // Duplex mode: audio arrives at the microphone's pace, so the ring holds whatever it held when it started: the
 // cushion starts at the floor, underruns while starting up refill it without raising it, and a later one raises it
@@ -48,8 +49,12 @@ class Cushion {
 
   get deliveryFloorMs() {
     if (this.deliveryMs === 0) return 0;
-    const delivery = this.deliveryMs * Math.pow(0.5, (this.now - this.deliveryAt) / CUSHION_DELIVERY_HALF_LIFE_MS);
-    return Math.min(CUSHION_MAX_MS, this.callbackMs + delivery + 128 / this.sampleRate * 1000);
+    return Math.min(CUSHION_MAX_MS, this.callbackMs + this.fadedDeliveryMs(this.now) + 128 / this.sampleRate * 1000);
+  }
+
+  // The slowest delivery lately, as it has faded by `now`.
+  fadedDeliveryMs(now) {
+    return this.deliveryMs * Math.pow(0.5, (now - this.deliveryAt) / CUSHION_DELIVERY_HALF_LIFE_MS);
   }
 
   // One credited block arrived delayMs after the link asked for it (synth mode, while playing). Returns true when the
@@ -57,8 +62,7 @@ class Cushion {
   observeDelivery(delayMs, now) {
     this.now = now;
     if (!this.settled) return false;
-    const faded = this.deliveryMs * Math.pow(0.5, (now - this.deliveryAt) / CUSHION_DELIVERY_HALF_LIFE_MS);
-    if (delayMs >= faded) {
+    if (delayMs >= this.fadedDeliveryMs(now)) {
       this.deliveryMs = delayMs;
       this.deliveryAt = now;
     }
