@@ -13,6 +13,7 @@ public static class ServerCard
         var statistics = server.Statistics;
         var state = server.IsRunning ? "running" : "stopped";
         var page = WebUtility.HtmlEncode(server.PageUrl.ToString());
+        var note = server.PortNote is { } portNote ? $"<br><i>{WebUtility.HtmlEncode(portNote)}</i>" : "";
         return $"""
             <div class="synth-notebook-server" style="font: 13px system-ui, sans-serif; border: 1px solid #8884; border-radius: 6px; padding: 8px; max-width: 640px">
             <b>SynthNotebook server</b> · {state} on <code>{WebUtility.HtmlEncode(server.Address.ToString())}:{server.Port}</code><br>
@@ -20,7 +21,7 @@ public static class ServerCard
             connections <span data-field="connections">{statistics.Connections}</span> ·
             blocks sent <span data-field="blocks">{statistics.BlocksSent}</span> ·
             {server.Synth.ComponentCount} components<br>
-            page: <a href="{page}" target="_blank" rel="noopener">{page}</a>
+            page: <a href="{page}" target="_blank" rel="noopener">{page}</a>{note}
             </div>
             """;
     }

@@ -24,6 +24,11 @@ public sealed class AccessToken
     /// <summary>The token as it goes into URLs and hellos (URL-safe).</summary>
     public string Value { get; }
 
+    private static readonly Lazy<AccessToken> ProcessToken = new(CreateRandom);
+
+    /// <summary>The random token every server of this process uses unless it is given its own.</summary>
+    public static AccessToken ForThisProcess => ProcessToken.Value;
+
     /// <summary>A new random 128-bit token, URL-safe.</summary>
     public static AccessToken CreateRandom() => new(Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(16)));
 

@@ -3,11 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Net.WebSockets;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
 using SynthNotebook.Processing;
 using SynthNotebook.Synthesis;
 
@@ -16,14 +12,15 @@ namespace SynthNotebook.Streaming;
 /// <summary>
 /// Streams a <see cref="Synth"/> to WebSocket clients from Kestrel, on background threads.
 /// <code>await using var server = await SynthServer.StartAsync(synth);   // ws://127.0.0.1:8889/?token=…</code>
-/// Starting a server on a port this process already serves replaces the old server (keeping its token, so open
-/// players reconnect), so re-running a notebook cell just works. Stopping is idempotent and leaves no thread, socket or port behind.
+/// Starting a server on a port this process already serves replaces the old server, and every server of a process
+/// shares its token unless given one, so open players reconnect and re-running a notebook cell just works. Stopping is idempotent and leaves no thread, socket or port behind.
 /// </summary>
 public sealed class SynthServer : IAsyncDisposable, IDisposable
 {
     private static readonly ConcurrentDictionary<int, SynthServer> RunningByPort = new();
     private static readonly SemaphoreSlim StartLock = new(1, 1);
     private static readonly TimeSpan GracefulStop = TimeSpan.FromSeconds(3);
+    private static (int Configured, int Bound)? _lastDefaultStart;
 
     private readonly WebApplication _app;
     private readonly SynthServerOptions _options;
@@ -49,6 +46,9 @@ public sealed class SynthServer : IAsyncDisposable, IDisposable
 
     /// <summary>The port the server listens on (the one the system chose when 0 was asked for).</summary>
     public int Port { get; private set; }
+
+    /// <summary>Why the server is not on the port it was started for (the default one was taken), or null.</summary>
+    public string? PortNote { get; private set; }
 
     /// <summary>The secret every client must present.</summary>
     public AccessToken Token { get; }
@@ -90,8 +90,11 @@ public sealed class SynthServer : IAsyncDisposable, IDisposable
     private string HostForUrl => _options.Address.AddressFamily == AddressFamily.InterNetworkV6
         ? $"[{_options.Address}]" : _options.Address.ToString();
 
-    /// <summary>Starts a server on 127.0.0.1:<paramref name="port"/> (0: any free port) and returns once it listens.</summary>
-    public static SynthServer Start(Synth synth, int port = SynthServerOptions.DefaultPort)
+    /// <summary>
+    /// Starts a server on 127.0.0.1:<paramref name="port"/> and returns once it listens. Without a port it takes the
+    /// default one (<see cref="SynthServerOptions.Port"/>), or any free port when another program holds that.
+    /// </summary>
+    public static SynthServer Start(Synth synth, int? port = null)
         => Start(synth, new SynthServerOptions { Port = port });
 
     /// <summary>Starts a server with <paramref name="options"/> and returns once it listens.</summary>
@@ -100,47 +103,72 @@ public sealed class SynthServer : IAsyncDisposable, IDisposable
         => Task.Run(() => StartAsync(synth, options)).GetAwaiter().GetResult();
 
     /// <summary>Starts a server and returns once it listens; replaces a server of this process on the same port.</summary>
+    /// <exception cref="PortUnavailableException">The port asked for is held by another program.</exception>
     public static async Task<SynthServer> StartAsync(Synth synth, SynthServerOptions? options = null,
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(synth);
         options ??= new SynthServerOptions();
-        ParameterGuard.InRange(options.Port, 0, IPEndPoint.MaxPort, nameof(options.Port));
+        if (options.Port is { } asked)
+        {
+            ParameterGuard.InRange(asked, 0, IPEndPoint.MaxPort, nameof(options.Port));
+        }
         ParameterGuard.InRange(options.MaxCredits, 1, 1024, nameof(options.MaxCredits));
         ParameterGuard.InRange(options.MaxMessageBytes, 1024, 16 * 1024 * 1024, nameof(options.MaxMessageBytes));
-        var chosenToken = options.Token is null ? null : new AccessToken(options.Token);
+        // Without a token of its own a server uses the process's: one restarted in the same kernel keeps it, so the
+        // players that were open reconnect by themselves.
+        var token = options.Token is null ? AccessToken.ForThisProcess : new AccessToken(options.Token);
 
         await StartLock.WaitAsync(cancellationToken);
         try
         {
-            SynthServer? previous = null;
-            if (options.Port != 0 && RunningByPort.TryGetValue(options.Port, out previous))
+            if (options.Port is { } port)
             {
-                await previous.StopAsync();
+                return await ListenAsync(synth, options, token, port, cancellationToken)
+                    ?? throw new PortUnavailableException(options.Address, port);
             }
-            // A replacement keeps its predecessor's token, so players that were listening reconnect by themselves.
-            var token = chosenToken ?? previous?.Token ?? AccessToken.CreateRandom();
-            var server = new SynthServer(synth, options, token, BuildApp(options));
-            server._app.Run(server.HandleAsync);
-            try
+            // The default: the port the last default start took (a re-run cell keeps its players' address), else the
+            // configured default; a port another program holds gives way to any free one, and the card says so.
+            var configured = SynthServerOptions.DefaultPortForThisProcess;
+            var preferred = _lastDefaultStart is { } last && last.Configured == configured ? last.Bound : configured;
+            var server = await ListenAsync(synth, options, token, preferred, cancellationToken);
+            if (server is null)
             {
-                await server._app.StartAsync(cancellationToken);
+                server = await ListenAsync(synth, options, token, 0, cancellationToken)
+                    ?? throw new PortUnavailableException(options.Address, 0);
+                server.PortNote = $"port {preferred} is taken by another program, so this server took {server.Port}";
             }
-            catch (IOException ex)
-            {
-                await server.StopAsync();
-                throw new InvalidOperationException(
-                    $"Cannot listen on {options.Address}:{options.Port}: {ex.Message} Another program may hold the port; " +
-                    "pick another port, or 0 for any free port.", ex);
-            }
-            server.Port = ReadBoundPort(server._app);
-            RunningByPort[server.Port] = server;
+            _lastDefaultStart = (configured, server.Port);
             return server;
         }
         finally
         {
             StartLock.Release();
         }
+    }
+
+    // Null when another program holds the port; a server of this process there is replaced.
+    private static async Task<SynthServer?> ListenAsync(Synth synth, SynthServerOptions options, AccessToken token, int port,
+        CancellationToken cancellationToken)
+    {
+        if (port != 0 && RunningByPort.TryGetValue(port, out var previous))
+        {
+            await previous.StopAsync();
+        }
+        var server = new SynthServer(synth, options, token, BuildApp(options, port));
+        server._app.Run(server.HandleAsync);
+        try
+        {
+            await server._app.StartAsync(cancellationToken);
+        }
+        catch (Exception error) when (LocalWebHost.IsAddressInUse(error))
+        {
+            await server.StopAsync();
+            return null;
+        }
+        server.Port = LocalWebHost.BoundPort(server._app);
+        RunningByPort[server.Port] = server;
+        return server;
     }
 
     /// <summary>Closes every client (1001, going away), stops listening and frees the port. Idempotent.</summary>
@@ -164,20 +192,10 @@ public sealed class SynthServer : IAsyncDisposable, IDisposable
         }
     }
 
-    private static WebApplication BuildApp(SynthServerOptions options)
+    private static WebApplication BuildApp(SynthServerOptions options, int port)
     {
         EnsureThreadPoolHeadroom();
-        // The empty builder reads no configuration, environment or appsettings: nothing outside this call can
-        // change the address, and nothing logs into the notebook's output.
-        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
-        builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
-        {
-            kestrel.AddServerHeader = false;
-            kestrel.Listen(options.Address, options.Port);
-        });
-
-        builder.Services.Configure<Microsoft.Extensions.Hosting.HostOptions>(host => host.ShutdownTimeout = GracefulStop);
-        var app = builder.Build();
+        var app = LocalWebHost.Build(options.Address, port, GracefulStop);
         app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(20) });
         return app;
     }
@@ -197,12 +215,6 @@ public sealed class SynthServer : IAsyncDisposable, IDisposable
         {
             ThreadPool.SetMinThreads(wanted, io);
         }
-    }
-
-    private static int ReadBoundPort(WebApplication app)
-    {
-        var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!;
-        return new Uri(addresses.Addresses.First()).Port;
     }
 
     private async Task HandleAsync(HttpContext context)

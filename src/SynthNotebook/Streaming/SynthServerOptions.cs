@@ -5,11 +5,22 @@ namespace SynthNotebook.Streaming;
 /// <summary>How a <see cref="SynthServer"/> listens and what it accepts. The defaults are safe on a shared machine.</summary>
 public sealed class SynthServerOptions
 {
-    /// <summary>The seed's port.</summary>
+    /// <summary>The seed's port, the default unless <see cref="PortVariable"/> names another.</summary>
     public const int DefaultPort = 8889;
 
-    /// <summary>TCP port; 0 picks any free port (read the chosen one from <see cref="SynthServer.Port"/>).</summary>
-    public int Port { get; set; } = DefaultPort;
+    /// <summary>The environment variable that sets the default port of this process (0: any free port).</summary>
+    public const string PortVariable = "SYNTHNOTEBOOK_PORT";
+
+    /// <summary>
+    /// TCP port; 0 picks any free port (read the chosen one from <see cref="SynthServer.Port"/>). Null, the default: the
+    /// default port (<see cref="DefaultPortForThisProcess"/>), or any free port when another program holds it.
+    /// </summary>
+    public int? Port { get; set; }
+
+    /// <summary>The default port: <see cref="PortVariable"/> when set to a port number, else <see cref="DefaultPort"/>.</summary>
+    public static int DefaultPortForThisProcess =>
+        int.TryParse(Environment.GetEnvironmentVariable(PortVariable), out var port) && port is >= 0 and <= IPEndPoint.MaxPort
+            ? port : DefaultPort;
 
     /// <summary>Address to bind. Loopback unless you mean to let other machines listen (they still need the token).</summary>
     public IPAddress Address { get; set; } = IPAddress.Loopback;

@@ -1,61 +1,61 @@
-using System.Diagnostics;
 using System.IO.Compression;
 using System.Reflection;
-using System.Text.RegularExpressions;
 using System.Xml.Linq;
-using SynthNotebook.Notebook;
 using SynthNotebook.Notebook.Charts;
+using SynthNotebook.Tests.Notebook.Kernel;
 
 namespace SynthNotebook.Tests.Notebook;
 
 /// <summary>The package as the README's pack command makes it, opened and checked.</summary>
+[Collection(KernelCollection.Name)]
 public sealed class PackageTests
 {
     [Fact]
-    public void ThePackageCarriesTheLibraryAndAnExtensionCellThatCallsTheEntryPoint()
+    public void TheLibraryIsInLibAndTheExtensionAssemblyInInteractiveExtensionsWithNoExtensionScript()
     {
-        var output = Directory.CreateTempSubdirectory("synthnotebook-pack-").FullName;
+        using var zip = ZipFile.OpenRead(PackedPackage.PackageFile);
+        var entries = zip.Entries.Select(e => e.FullName).ToList();
+
+        Assert.Contains("lib/net10.0/SynthNotebook.dll", entries);
+        Assert.Equal(["interactive-extensions/dotnet/SynthNotebook.Interactive.dll"], entries.Where(e => e.StartsWith("interactive-extensions/", StringComparison.Ordinal)));
+        Assert.Equal(["lib/net10.0/SynthNotebook.dll"], entries.Where(e => e.StartsWith("lib/net10.0/", StringComparison.Ordinal) && e.EndsWith(".dll", StringComparison.Ordinal) && e.Count(c => c == '/') == 2));
+        Assert.Contains("README.md", entries);
+    }
+
+    [Fact]
+    public void ThePackageDependsOnTheLibrarysPackagesAndNotOnTheKernel()
+    {
+        using var zip = ZipFile.OpenRead(PackedPackage.PackageFile);
+        using var nuspec = zip.Entries.Single(e => e.FullName.EndsWith(".nuspec", StringComparison.Ordinal)).Open();
+        var metadata = XDocument.Load(nuspec).Root!.Elements().Single(e => e.Name.LocalName == "metadata");
+        var dependencies = metadata.Descendants().Where(e => e.Name.LocalName == "dependency").Select(e => (string)e.Attribute("id")!).Order().ToList();
+
+        Assert.Equal(["MathNet.Numerics", "Plotly.NET"], dependencies);
+        Assert.Equal("README.md", (string?)metadata.Elements().SingleOrDefault(e => e.Name.LocalName == "readme"));
+        Assert.Equal(PackedPackage.Version, (string?)metadata.Elements().Single(e => e.Name.LocalName == "version"));
+    }
+
+    [Fact]
+    public void PackingWarnsOfNothing()
+    {
+        var warnings = PackedPackage.PackLog.Split('\n').Where(l => l.Contains("warning", StringComparison.OrdinalIgnoreCase)
+            && !l.Contains("NU1603", StringComparison.Ordinal)).ToList();
+
+        Assert.Empty(warnings);
+    }
+
+    [Fact]
+    public void TheChartEngineIsCompleteAndDrawsFromThePackagesOwnFolderWithItsOwnFSharpCore()
+    {
+        var engineFolder = Directory.CreateTempSubdirectory("synthnotebook-engine-").FullName;
         try
         {
-            var project = Path.Combine(RepositoryFiles.Root, "src", "SynthNotebook", "SynthNotebook.csproj");
-            var pack = Process.Start(new ProcessStartInfo("dotnet", ["pack", project, "--configuration", "Release", "--output", output, "--nologo"])
+            using (var zip = ZipFile.OpenRead(PackedPackage.PackageFile))
             {
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-            })!;
-            var log = pack.StandardOutput.ReadToEnd() + pack.StandardError.ReadToEnd();
-            pack.WaitForExit();
-            Assert.True(pack.ExitCode == 0, log);
-
-            var package = Assert.Single(Directory.GetFiles(output, "SynthNotebook.*.nupkg"));
-            using var zip = ZipFile.OpenRead(package);
-            Assert.NotNull(zip.GetEntry("lib/net10.0/SynthNotebook.dll"));
-
-            var dib = zip.GetEntry("interactive-extensions/dotnet/extension.dib");
-            Assert.NotNull(dib);
-            using var reader = new StreamReader(dib.Open());
-            var cell = reader.ReadToEnd();
-            Assert.StartsWith("#!csharp", cell);
-            var call = Regex.Match(cell, @"SynthNotebook\.Notebook\.(\w+)\.(\w+)\(\);");
-            Assert.True(call.Success, cell);
-            var entryPoint = typeof(KernelExtension).Assembly.GetType($"SynthNotebook.Notebook.{call.Groups[1].Value}")
-                ?.GetMethod(call.Groups[2].Value, Type.EmptyTypes);
-            Assert.True(entryPoint is { IsPublic: true, IsStatic: true }, $"{call.Value} is not a public static method");
-
-            var nuspecEntry = zip.Entries.Single(e => e.FullName.EndsWith(".nuspec", StringComparison.Ordinal));
-            using var nuspecStream = nuspecEntry.Open();
-            var dependencies = XDocument.Load(nuspecStream).Descendants().Where(e => e.Name.LocalName == "dependency")
-                .Select(e => (string?)e.Attribute("id")).ToList();
-            Assert.Contains("Microsoft.DotNet.Interactive.Formatting", dependencies);
-            Assert.Contains("Plotly.NET", dependencies);
-            Assert.DoesNotContain("Microsoft.DotNet.Interactive", dependencies);
-
-            // The chart engine, complete: it draws from the package's own folder with its own FSharp.Core 10.1.
-            var engineFolder = Path.Combine(output, "plotly-engine");
-            foreach (var entry in zip.Entries.Where(e => e.FullName.StartsWith("lib/net10.0/plotly-engine/", StringComparison.Ordinal)))
-            {
-                Directory.CreateDirectory(engineFolder);
-                entry.ExtractToFile(Path.Combine(engineFolder, entry.Name));
+                foreach (var entry in zip.Entries.Where(e => e.FullName.StartsWith("lib/net10.0/plotly-engine/", StringComparison.Ordinal)))
+                {
+                    entry.ExtractToFile(Path.Combine(engineFolder, entry.Name));
+                }
             }
             Assert.Equal(new Version(10, 1, 0, 0), AssemblyName.GetAssemblyName(Path.Combine(engineFolder, "FSharp.Core.dll")).Version);
             var engine = new PlotlyEngineContext(Path.Combine(engineFolder, "SynthNotebook.PlotlyEngine.dll"))
@@ -67,7 +67,7 @@ public sealed class PackageTests
         }
         finally
         {
-            Directory.Delete(output, recursive: true);
+            Directory.Delete(engineFolder, recursive: true);
         }
     }
 }

@@ -179,10 +179,11 @@ public class LifecycleTests
         {
             var port = ((IPEndPoint)foreign.LocalEndpoint).Port;
 
-            var ex = await Assert.ThrowsAsync<InvalidOperationException>(
+            var ex = await Assert.ThrowsAsync<PortUnavailableException>(
                 () => SynthServer.StartAsync(new Synth(), new SynthServerOptions { Port = port }));
 
-            Assert.Contains(port.ToString(System.Globalization.CultureInfo.InvariantCulture), ex.Message);
+            Assert.Contains($"Port {port} on 127.0.0.1 is taken by another program", ex.Message);
+            Assert.DoesNotContain('\n', ex.Message);
         }
         finally
         {

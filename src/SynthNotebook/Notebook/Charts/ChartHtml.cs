@@ -5,43 +5,46 @@ using System.Text.RegularExpressions;
 namespace SynthNotebook.Notebook.Charts;
 
 /// <summary>
-/// Charts as notebook HTML: a div and a script that draws a Plotly figure into it. plotly.js (from Plotly.NET, so charts
-/// draw offline) is 3.6 MB, so a notebook page gets it once: with the first chart shown after the extension loads.
+/// Charts as notebook HTML: a div and a script that draws a Plotly figure into it with the page's plotly.js. plotly.js
+/// (from Plotly.NET, so charts draw offline) is 3.6 MB: a page gets it once, from the extension's banner under the
+/// <c>#r</c> cell (which every page of a notebook shows, saved or not); a page without it fetches it from this kernel's
+/// <see cref="PlotlyJsServer"/>.
 /// </summary>
 public static class ChartHtml
 {
     private const string PlotlyMarker = "/* plotly.min.js */";
     private static readonly Lazy<string> ChartScript = new(() => EmbeddedScript.Read("SynthNotebook.Charts.chart.js"));
-    private static readonly Lazy<string> PlotlyScript = new(BuildPlotlyScript);
+    private static readonly Lazy<string> PlotlyInstaller = new(BuildPlotlyScript);
     private static readonly string PlotlyMissingHelp = ScriptSafe(JsonSerializer.Serialize(
-        "plotly.js is not on this page: it comes with the first chart shown after SynthNotebook loads. Re-run that " +
-        "cell, or set SynthNotebook.Notebook.Charts.ChartHtml.EmbedPlotlyJsInEveryChart = true and re-run this one."));
-    private static int _plotlyJsShown;
+        "plotly.js is not on this page: it comes with the output of the #r \"nuget: SynthNotebook\" cell, or from the " +
+        "kernel that drew this chart, which is no longer running. Run this cell again."));
 
-    /// <summary>Put plotly.js into every chart (self-contained outputs, 3.6 MB each) rather than the first one only.</summary>
+    /// <summary>Put plotly.js into every chart (self-contained outputs, 3.6 MB each), e.g. for HTML to use elsewhere.</summary>
     public static bool EmbedPlotlyJsInEveryChart { get; set; }
 
-    /// <summary>The next chart carries plotly.js again: a new kernel session means a new page.</summary>
-    public static void StartNewPage() => Interlocked.Exchange(ref _plotlyJsShown, 0);
-
-    /// <summary>A chart for the notebook: it carries plotly.js when it is the first since the page started.</summary>
+    /// <summary>A chart for a notebook output: the figure, and where its page can fetch plotly.js if it has none.</summary>
     public static string ForNotebook(string figureJson) =>
-        Fragment(figureJson, EmbedPlotlyJsInEveryChart || Interlocked.Exchange(ref _plotlyJsShown, 1) == 0);
+        EmbedPlotlyJsInEveryChart ? Fragment(figureJson, includePlotlyJs: true) : Fragment(figureJson, false, PlotlyJsServer.ScriptUrl);
+
+    /// <summary>A script element that puts plotly.js on the page once (later ones find it there).</summary>
+    public static string PlotlyJsScript() => $"<script type=\"text/javascript\">{PlotlyInstaller.Value}</script>";
 
     /// <summary>A div and the script that draws <paramref name="figureJson"/> into it, with plotly.js first if asked.</summary>
-    public static string Fragment(string figureJson, bool includePlotlyJs)
+    public static string Fragment(string figureJson, bool includePlotlyJs, Uri? plotlyJsUrl = null)
     {
         var id = "synthnotebook-chart-" + Guid.NewGuid().ToString("N");
         var html = new StringBuilder(figureJson.Length + 2048);
         if (includePlotlyJs)
         {
-            html.Append("<script type=\"text/javascript\">").Append(PlotlyScript.Value).Append("</script>");
+            html.Append(PlotlyJsScript());
         }
         html.Append($"<div id=\"{id}\" class=\"synthnotebook-chart\" style=\"width: 100%; height: 420px\"></div>");
         html.Append("<script type=\"text/javascript\">")
             .Append(ChartScript.Value.TrimEnd())
             .Append($"(document.getElementById('{id}'), ")
             .Append(ScriptSafe(figureJson))
+            .Append(", ")
+            .Append(JsonSerializer.Serialize(plotlyJsUrl?.ToString()))
             .Append(", ")
             .Append(PlotlyMissingHelp)
             .Append(");</script>");

@@ -1,5 +1,5 @@
-// Defines window.Plotly once per page: the first SynthNotebook chart a kernel shows carries plotly.js (offline, no CDN),
-// later charts wait for it. plotly.min.js is a UMD bundle: under an AMD loader (Jupyter's RequireJS) it would register
+// Defines window.Plotly once per page (offline, no CDN): the extension's banner under the #r cell carries it, and the
+// charts wait for it. plotly.min.js is a UMD bundle: under an AMD loader (Jupyter's RequireJS) it would register
 // an anonymous module instead of setting window.Plotly, so `define` is hidden while it runs.
 (function installPlotlyOnce(installPlotly) {
   if (typeof window.Plotly === 'undefined') {

@@ -1,8 +1,9 @@
 using System.Reflection;
 using System.Runtime.Loader;
 using Microsoft.DotNet.Interactive.Formatting;
+using SynthNotebook.Notebook.Charts;
 
-namespace SynthNotebook.Notebook.Charts;
+namespace SynthNotebook.Interactive;
 
 /// <summary>
 /// A Plotly.NET GenericChart the user builds with their own Plotly.NET shows as a chart too (the job of
