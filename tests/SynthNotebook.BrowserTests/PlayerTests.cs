@@ -145,10 +145,10 @@ public sealed class PlayerTests(BrowserFixture browser, ITestOutputHelper output
         await using var page = await PlayerPage.OpenAsync(browser.Browser, PlayerWidget.Html(first));
         await page.PlayAsync();
 
-        // Re-running the server cell: a new server on the same port (it keeps the token).
+        // Re-running the server cell: a new server on the same port (it keeps the token). The player was told the old
+        // one stopped (1001), and is back on the new one by itself: one reconnect, streaming, and saying so.
         await using var second = await SynthServer.StartAsync(new Synth(), new SynthServerOptions { Port = port });
-        await page.WaitForAsync(0, "s => s.status.includes('reconnecting')");
-        await page.WaitForAsync(0, "s => s.connected && s.blocksReceived > 10");
+        await page.WaitForAsync(0, "s => s.connected && s.reconnects === 1 && s.blocksReceived > 10 && s.status.startsWith('connected')");
         await WaitUntilAsync(() => second.Statistics.Clients == 1);
 
         await page.Player(0).Locator("button[data-action=stop]").ClickAsync();
@@ -160,6 +160,42 @@ public sealed class PlayerTests(BrowserFixture browser, ITestOutputHelper output
         // The link (the Worker that owned the socket) is disposed once its socket reported the close.
         await page.Page.WaitForFunctionAsync("() => document.querySelector('.synth-notebook-player').synthPlayer.link === null");
         Assert.Equal(1, second.Statistics.Connections);
+    }
+
+    [Fact]
+    public async Task SlidersShowTheSynthsOwnValuesNotTheNearestSliderStep()
+    {
+        var synth = new Synth(); // 200, 250, 300, 350, 400 Hz: none is a step of the logarithmic slider
+        synth.Gain = 0.35;
+        await using var server = await SynthServer.StartAsync(synth, new SynthServerOptions { Port = 0 });
+        await using var page = await PlayerPage.OpenAsync(browser.Browser, PlayerWidget.Html(server));
+        string[] expected = ["200.0 Hz", "250.0 Hz", "300.0 Hz", "350.0 Hz", "400.0 Hz", "0.35"];
+
+        Assert.Equal(expected, await page.Player(0).Locator("output").AllTextContentsAsync());
+        await page.PlayAsync(); // the welcome's parameters set them again
+        synth.SetFrequency(1, 260);
+        await page.Page.WaitForFunctionAsync("() => document.querySelectorAll('.synth-notebook-player output')[1].textContent === '260.0 Hz'");
+        Assert.Equal(["200.0 Hz", "260.0 Hz", "300.0 Hz", "350.0 Hz", "400.0 Hz", "0.35"], await page.Player(0).Locator("output").AllTextContentsAsync());
+    }
+
+    [Fact]
+    public async Task AStoppedServerIsSaidSoWhileItIsAwayAndThePlayerIsBackWhenItStartsAgain()
+    {
+        var first = await SynthServer.StartAsync(new Synth(), new SynthServerOptions { Port = 0 });
+        var port = first.Port;
+        await using var page = await PlayerPage.OpenAsync(browser.Browser, PlayerWidget.Html(first));
+        await page.PlayAsync();
+
+        // The stop cell: the server closes with 1001; the retries that follow find nothing (1006) and the status still
+        // says what happened, not a connection error.
+        await first.StopAsync();
+        await page.WaitForAsync(0, "s => !s.connected && s.serverStopped && s.retries >= 3");
+        Assert.Equal("the server stopped: this player reconnects when it starts again", (await page.StatsAsync()).Status);
+
+        // The server cell run again: the same port and token, and the player streams again by itself.
+        await using var again = await SynthServer.StartAsync(new Synth(), new SynthServerOptions { Port = port });
+        await page.WaitForAsync(0, "s => s.connected && s.reconnects === 1 && s.blocksReceived > 5 && !s.serverStopped", 20_000);
+        Assert.StartsWith("connected", (await page.StatsAsync()).Status);
     }
 
     [Fact]

@@ -11,6 +11,8 @@ const MAX_GAIN_SLIDER = 2;
 const RING_SECONDS = 2;
 const SCRIPT_PROCESSOR_FRAMES = 1024;   // the fallback node pulls this many at once…
 const SCRIPT_PROCESSOR_FLOOR_PULLS = 3; // …so its cushion never thins below three pulls (the ring underran at 24 ms, and at two)
+const GOING_AWAY = 1001;                // the server's close when it stops
+const RETRY_LIMIT_MS = 10 * 60 * 1000;  // a server gone this long is not tried again until Play
 
 const toSlider = (frequency) => Math.round(SLIDER_STEPS * Math.log(Math.max(frequency, MIN_FREQUENCY) / MIN_FREQUENCY)
   / Math.log(MAX_FREQUENCY / MIN_FREQUENCY));
@@ -33,6 +35,9 @@ class SynthPlayer {
     this.userStopped = true;
     this.reconnectAttempt = 0;
     this.reconnectTimer = 0;
+    this.serverStopped = false;  // the server said it is stopping (1001): wait for it quietly
+    this.lostAt = 0;             // when the connection was lost (0: connected)
+    this.reconnects = 0;         // connections regained after a loss
     this.linkStats = {};         // the link's newest figures
     this.dragging = new Set();
     this.duplex = config.mode === 'duplex';
@@ -116,15 +121,19 @@ class SynthPlayer {
     this.frequencySliders = components.map((component, index) =>
       this.slider(`Component ${index + 1}`, `frequency-${index}`, 0, SLIDER_STEPS, toSlider(component.frequency),
         (value) => formatHz(fromSlider(value)),
-        (value) => this.sendChange({ op: 'set', component: index, frequency: Math.round(fromSlider(value) * 100) / 100 })));
+        (value) => this.sendChange({ op: 'set', component: index, frequency: Math.round(fromSlider(value) * 100) / 100 }),
+        formatHz(component.frequency)));
     this.gainSlider = this.slider('Gain', 'gain', 0, 1000, Math.round(gain / MAX_GAIN_SLIDER * 1000),
       (value) => (value / 1000 * MAX_GAIN_SLIDER).toFixed(2),
-      (value) => this.sendChange({ op: 'set', gain: value / 1000 * MAX_GAIN_SLIDER }));
+      (value) => this.sendChange({ op: 'set', gain: value / 1000 * MAX_GAIN_SLIDER }),
+      gain.toFixed(2));
     this.sliders.replaceChildren(...this.frequencySliders.map((s) => s.row), this.gainSlider.row);
     this.enableSliders(!!this.connected);
   }
 
-  slider(label, name, min, max, value, format, onInput) {
+  // `format` shows a position the user dragged to; a value set from outside shows as itself (`text`), not as the
+  // nearest of the slider's steps (250 Hz is no slider step: it would read 249.9).
+  slider(label, name, min, max, value, format, onInput, text = format(value)) {
     const row = document.createElement('label');
     row.className = 'snp-row';
     const caption = document.createElement('span');
@@ -133,7 +142,7 @@ class SynthPlayer {
     Object.assign(input, { type: 'range', min, max, step: 1, value });
     input.name = name;
     const shown = document.createElement('output');
-    shown.textContent = format(value);
+    shown.textContent = text;
     input.addEventListener('input', () => {
       shown.textContent = format(Number(input.value));
       onInput(Number(input.value));
@@ -143,7 +152,8 @@ class SynthPlayer {
     input.addEventListener('pointerup', () => this.dragging.delete(input));
     input.addEventListener('change', () => this.dragging.delete(input));
     row.append(caption, input, shown);
-    return { row, input, set: (v) => { if (!this.dragging.has(input)) { input.value = v; shown.textContent = format(v); } } };
+    const set = (v, shownText = format(v)) => { if (!this.dragging.has(input)) { input.value = v; shown.textContent = shownText; } };
+    return { row, input, set };
   }
 
   enableSliders(enabled) {
@@ -157,8 +167,9 @@ class SynthPlayer {
       this.buildSliders(params.components, params.gain);
       return;
     }
-    params.components.forEach((component, index) => this.frequencySliders[index].set(toSlider(component.frequency)));
-    this.gainSlider.set(Math.round(params.gain / MAX_GAIN_SLIDER * 1000));
+    params.components.forEach((component, index) =>
+      this.frequencySliders[index].set(toSlider(component.frequency), formatHz(component.frequency)));
+    this.gainSlider.set(Math.round(params.gain / MAX_GAIN_SLIDER * 1000), params.gain.toFixed(2));
   }
 
   setStatus(text) {
@@ -186,6 +197,9 @@ class SynthPlayer {
       roundTripMs: [], upstreamBlocks: 0, skipped: 0, mode: this.duplex ? 'duplex' : 'synth',
       ...this.linkStats,
       connected: !!this.connected,
+      reconnects: this.reconnects,
+      retries: this.reconnectAttempt,
+      serverStopped: this.serverStopped,
       sampleRate: this.context?.sampleRate ?? 0,
       deviceMs: this.deviceLatencyMs(),
       status: this.statusText,
@@ -206,6 +220,8 @@ class SynthPlayer {
   async play() {
     if (!this.userStopped) return;
     this.userStopped = false;
+    this.serverStopped = false;
+    this.lostAt = 0;
     this.link?.dispose();                    // a link still closing from an earlier Stop
     this.linkStats = {};
     const options = { latencyHint: 'interactive' };
@@ -392,6 +408,9 @@ class SynthPlayer {
       case 'welcome':
         this.connected = true;
         this.reconnectAttempt = 0;
+        if (this.lostAt) this.reconnects++;
+        this.serverStopped = false;
+        this.lostAt = 0;
         this.notice.hidden = true;
         this.showParameters(message.params);
         this.enableSliders(true);
@@ -424,9 +443,20 @@ class SynthPlayer {
       this.release();
       return;
     }
+    // After a 1001 the retries find no server (1006) until it is started again: the status keeps saying why.
+    if (code === GOING_AWAY) this.serverStopped = true;
+    this.lostAt ||= clockMs();
+    if (clockMs() - this.lostAt > RETRY_LIMIT_MS) {
+      this.setStatus(this.serverStopped ? 'the server stopped: press Play once it runs again'
+        : `disconnected (${reason || 'no answer'}): press Play to try again`);
+      this.link?.dispose();
+      this.link = null;
+      this.release();
+      return;
+    }
     const delay = Math.min(5000, 250 * 2 ** this.reconnectAttempt++);
-    this.setStatus(`disconnected (${reason || 'no answer'}): reconnecting in ${(delay / 1000).toFixed(2)} s` +
-      ` (attempt ${this.reconnectAttempt})`);
+    this.setStatus(this.serverStopped ? 'the server stopped: this player reconnects when it starts again'
+      : `disconnected (${reason || 'no answer'}): reconnecting in ${(delay / 1000).toFixed(2)} s (attempt ${this.reconnectAttempt})`);
     this.reconnectTimer = setTimeout(() => { if (!this.userStopped) this.connect(); }, delay);
   }
 }
