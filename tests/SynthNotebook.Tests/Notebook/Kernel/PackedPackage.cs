@@ -32,7 +32,7 @@ public static class PackedPackage
     {
         var feed = Directory.CreateTempSubdirectory("synthnotebook-feed-").FullName;
         var project = Path.Combine(RepositoryFiles.Root, "src", "SynthNotebook.Interactive", "SynthNotebook.Interactive.csproj");
-        var log = Run("dotnet", ["pack", project, "--configuration", BuildConfiguration, "--output", feed, "--nologo"]);
+        var log = Run("dotnet", ["pack", project, "--configuration", BuildConfiguration.Name, "--output", feed, "--nologo"]);
         if (!File.Exists(Path.Combine(feed, $"SynthNotebook.{Version}.nupkg")))
         {
             throw new InvalidOperationException($"dotnet pack made no SynthNotebook.{Version}.nupkg:\n{log}");
@@ -71,10 +71,4 @@ public static class PackedPackage
         }
         return output;
     }
-
-#if DEBUG
-    private const string BuildConfiguration = "Debug";
-#else
-    private const string BuildConfiguration = "Release";
-#endif
 }

@@ -1,0 +1,77 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Net.WebSockets;
+using SynthNotebook.Tests.Streaming;
+
+namespace SynthNotebook.Tests.Demo;
+
+/// <summary>The main job as a command-line program: help, a port, one-line errors with exit code 2, clean stops.</summary>
+public sealed class DemoCommandLineTests
+{
+    [Fact]
+    public async Task HelpSaysHowToRunItAndExitsZero()
+    {
+        using var demo = DemoProcess.Start("--help");
+
+        Assert.Equal(0, await demo.ExitCodeAsync());
+        Assert.StartsWith("Usage: synthnotebook-demo [--port N]", demo.Output);
+        Assert.Contains("--port N", demo.Output);
+        Assert.Empty(demo.ErrorLines);
+    }
+
+    [Theory]
+    [InlineData("--port abc", "synthnotebook-demo: --port wants a number from 0 to 65535, not 'abc'.")]
+    [InlineData("--port 70000", "synthnotebook-demo: --port wants a number from 0 to 65535, not '70000'.")]
+    [InlineData("--port", "synthnotebook-demo: --port wants a number from 0 to 65535.")]
+    [InlineData("--loud", "synthnotebook-demo: unknown argument '--loud' (see --help).")]
+    public async Task BadArgumentsAreOneLineAndExitTwo(string arguments, string line)
+    {
+        using var demo = DemoProcess.Start(arguments.Split(' '));
+
+        Assert.Equal(2, await demo.ExitCodeAsync());
+        Assert.Equal([line], demo.ErrorLines);
+    }
+
+    [Fact]
+    public async Task APortAnotherProgramHoldsIsOneLineAndExitsTwo()
+    {
+        var foreign = new TcpListener(IPAddress.Loopback, 0);
+        foreign.Start();
+        try
+        {
+            var port = ((IPEndPoint)foreign.LocalEndpoint).Port;
+            using var demo = DemoProcess.Start("--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+            Assert.Equal(2, await demo.ExitCodeAsync());
+            var line = Assert.Single(demo.ErrorLines);
+            Assert.StartsWith($"synthnotebook-demo: Port {port} on 127.0.0.1 is taken by another program", line);
+        }
+        finally
+        {
+            foreign.Stop();
+        }
+    }
+
+    [Theory]
+    [InlineData("TERM", "SIGTERM")]
+    [InlineData("INT", "SIGINT")]
+    public async Task ASignalStopsItCleanlyClosingItsListenersAndFreeingThePort(string signal, string name)
+    {
+        using var demo = DemoProcess.Start("--port", "0");
+        var page = await demo.PageAsync();
+        var token = System.Web.HttpUtility.ParseQueryString(page.Query)["token"]!;
+        await using var listener = await StreamClient.ConnectAsync(new Uri($"ws://{page.Authority}/"));
+        await listener.HelloAsync(token);
+
+        demo.Signal(signal);
+
+        var (status, reason) = await listener.ReceiveCloseAsync();
+        Assert.Equal(WebSocketCloseStatus.EndpointUnavailable, status);
+        Assert.Equal("The server is stopping.", reason);
+        Assert.Equal(0, await demo.ExitCodeAsync());
+        Assert.Contains($"Stopped on {name} after", demo.Output);
+        var free = new TcpListener(IPAddress.Loopback, page.Port);
+        free.Start();
+        free.Stop();
+    }
+}
