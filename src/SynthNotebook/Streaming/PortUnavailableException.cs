@@ -10,4 +10,10 @@ public sealed class PortUnavailableException(IPAddress address, int port)
 {
     /// <summary>The port asked for.</summary>
     public int Port { get; } = port;
+
+    /// <summary>
+    /// The message alone: this is the user's situation to change, not a fault to trace, and a kernel shows a failed
+    /// cell's exception as its ToString (stack and all).
+    /// </summary>
+    public override string ToString() => Message;
 }
