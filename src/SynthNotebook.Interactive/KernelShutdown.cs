@@ -9,7 +9,8 @@ namespace SynthNotebook.Interactive;
 /// <summary>
 /// Stops SynthNotebook's servers however a kernel ends, so no client is left hanging and no port stays taken. Each way
 /// runs different hooks: Jupyter's shutdown disposes the kernel (and runs ProcessExit and Unloading), the stdio quit
-/// runs ProcessExit only, and SIGTERM/SIGINT run only signal handlers.
+/// runs ProcessExit only, and SIGTERM and SIGINT run signal handlers (Jupyter's Interrupt sends SIGINT, which ends a
+/// dotnet-interactive 1.0.712001 kernel).
 /// </summary>
 internal static class KernelShutdown
 {
@@ -29,7 +30,7 @@ internal static class KernelShutdown
         AssemblyLoadContext.Default.Unloading += _ => StopServers();
         foreach (var signal in new[] { PosixSignal.SIGTERM, PosixSignal.SIGINT })
         {
-            // Not cancelled: the signal still does what it would have done to the process; the servers just go first.
+            // Not cancelled: the signal still does to the process what it would have; the servers just go first.
             SignalRegistrations.Add(PosixSignalRegistration.Create(signal, _ => StopServers()));
         }
     }
