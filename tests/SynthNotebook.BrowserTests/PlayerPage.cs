@@ -54,6 +54,9 @@ public sealed class PlayerPage : IAsyncDisposable
     public static Task<PlayerPage> OpenDuplexPageAsync(IBrowser browser, SynthServer server, string? initScript = null)
         => OpenUrlAsync(browser, server.DuplexPageUrl.ToString(), initScript);
 
+    /// <summary>Opens any page of this machine (a Jupyter notebook page) with the recorder in place.</summary>
+    public static Task<PlayerPage> OpenAsync(IBrowser browser, Uri url) => OpenUrlAsync(browser, url.ToString());
+
     private static async Task<PlayerPage> OpenUrlAsync(IBrowser browser, string url, string? initScript = null)
     {
         var context = await browser.NewContextAsync(new BrowserNewContextOptions { Permissions = ["microphone"] });

@@ -1,0 +1,118 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Text.Json;
+using Microsoft.Playwright;
+using SynthNotebook.Synthesis;
+using SynthNotebook.Tests;
+using SynthNotebook.Tests.Synthesis;
+using SynthNotebook.Tests.Notebook.Jupyter;
+
+namespace SynthNotebook.BrowserTests;
+
+/// <summary>
+/// notebooks/RealTimeSynthesis.ipynb in the classic Jupyter page with the real .NET kernel, in Chromium, as a user runs
+/// it: every cell, every chart drawn, Play in the notebook's own player, a slider move heard, the stop cell.
+/// </summary>
+[Collection(BrowserCollection.Name)]
+public sealed class JupyterPageTests(BrowserFixture browser)
+{
+    private const string Notebook = "RealTimeSynthesis.ipynb";
+    private const int PlayerBlockSize = 256;   // PlayerOptions' default
+    private static readonly float CellLimitMs = 300_000;
+
+    [Fact]
+    public async Task TheNotebookRunsInAJupyterPageItsChartsDrawItsPlayerPlaysTheSynthAndTheStopCellIsSeen()
+    {
+        var folder = JupyterSetup.NotebookFolder(Path.Combine(RepositoryFiles.Root, "notebooks", Notebook));
+        using var jupyter = await JupyterServer.StartAsync(folder);
+        await using var page = await PlayerPage.OpenAsync(browser.Browser, jupyter.NotebookPage(Notebook));
+        await page.Page.WaitForFunctionAsync("() => window.Jupyter?.notebook?.kernel?.is_connected()", null,
+            new() { Timeout = 120_000, PollingInterval = 100 });
+
+        // Run All but the stop cell, as a user would before pressing Play.
+        var cells = await page.Page.EvaluateAsync<int>("() => Jupyter.notebook.ncells()");
+        await page.Page.EvaluateAsync($"() => Jupyter.notebook.execute_cell_range(0, {cells - 1})");
+        await WaitForCellsAsync(page, 0, cells - 1, jupyter);
+        Assert.Empty(await ErrorOutputsAsync(page));
+
+        // Every chart draws (plotly's SVG), with the plotly.js the #r cell's banner brought; nothing leaves the machine.
+        await page.Page.WaitForFunctionAsync(
+            "() => { const charts = [...document.querySelectorAll('.synthnotebook-chart')]; return charts.length === 3 && charts.every(c => c.querySelector('svg.main-svg .scatterlayer .trace')); }",
+            null, new() { Timeout = 30_000, PollingInterval = 100 });
+        var gluedPoints = await page.Page.EvaluateAsync<int>(
+            "() => document.querySelector('.synthnotebook-chart').data.reduce((n, trace) => n + trace.y.length, 0)");
+        Assert.Equal(8192, gluedPoints);
+        // The one request that would leave loopback is the kernel tool's own: its page script probes the kernel's HTTP
+        // API (--http-port-range) at the machine's other addresses. SynthNotebook's outputs ask nothing of the network.
+        Assert.All(page.OffMachineRequests, url => Assert.Matches(@"^http://[^/]+:(2\d{3}|3000)/discovery$", url));
+
+        // Play in the notebook's own player: what it played before the slider move is the notebook's synth, sample for
+        // sample (an underrun's silence, on a busy machine, cut out), so every component sounds at its pitch.
+        await page.PlayAsync();
+        var sampleRate = await page.Page.EvaluateAsync<int>("() => window.__synthCaptures[0].context.sampleRate");
+        await page.CaptureMoreAsync(0, 2.2, sampleRate);
+        var beforeMove = await page.CapturedFramesAsync();
+
+        // Then a slider move, heard: the first component's peak moves to where the slider says.
+        var slider = page.Player(0).Locator("input[name=frequency-0]");
+        var box = (await slider.BoundingBoxAsync())!;
+        var heardBefore = (await page.StatsAsync()).ChangesHeard;
+        await page.Page.Mouse.ClickAsync(box.X + box.Width * 0.45f, box.Y + box.Height / 2);   // about 450 Hz: shown to 0.1 Hz
+        await page.WaitForAsync(0, $"s => s.changesHeard > {heardBefore}");
+        var shown = await page.Player(0).Locator("output").First.TextContentAsync();
+        var moved = double.Parse(shown!.Replace(" Hz", "", StringComparison.Ordinal), CultureInfo.InvariantCulture);
+        await page.CaptureWindowAsync(0, 1.5, sampleRate);
+        var capture = await page.CaptureAsync();
+
+        var synth = new Synth(componentCount: 5, lowestFrequency: 200, highestFrequency: 400, sampleRate: 44_100, blockSize: 4096);
+        synth.SetFrequency(0, 220);
+        synth.SetAmplitude(4, 0.5);
+        var played = capture.Samples[..beforeMove];
+        var reference = PlayedAudio.Reference(synth, capture.SampleRate, PlayerBlockSize, played.Length);
+        var (stream, _, _) = PlayedAudio.AssertPlayed(played, reference, 2 * capture.SampleRate, allowUnderrunGaps: true, $"{await page.StatsAsync()}");
+        AssertPeaksAt(stream.AsSpan(0, 1 << 16), capture.SampleRate, 220, 250, 300, 350, 400);
+        AssertPeaksAt(capture.Samples.AsSpan(capture.Samples.Length - (1 << 15)), sampleRate, moved, 250, 300);
+
+        await page.Page.ScreenshotAsync(new() { Path = Path.Combine(AppContext.BaseDirectory, "jupyter-page.png"), FullPage = true });
+
+        // The stop cell: the port is free and the player says the server stopped (not a connection error).
+        var port = new Uri(await page.Player(0).EvaluateAsync<string>("root => root.synthPlayer.config.url")).Port;
+        await page.Page.EvaluateAsync($"() => Jupyter.notebook.execute_cells([{cells - 1}])");
+        await WaitForCellsAsync(page, cells - 1, cells, jupyter);
+        await page.WaitForAsync(0, "s => !s.connected && s.serverStopped && s.status.startsWith('the server stopped')");
+        var free = new TcpListener(IPAddress.Loopback, port);
+        free.Start();
+        free.Stop();
+        Assert.Empty(await ErrorOutputsAsync(page));
+        Assert.DoesNotContain(page.Console, line => line.StartsWith("pageerror", StringComparison.Ordinal));
+    }
+
+    private static void AssertPeaksAt(ReadOnlySpan<float> window, int sampleRate, params double[] frequencies)
+    {
+        var magnitudes = Spectrum.Magnitudes(window);
+        foreach (var frequency in frequencies)
+        {
+            var expected = Spectrum.HzToBin(frequency, window.Length, sampleRate);
+            Assert.InRange(Spectrum.PeakBin(magnitudes, expected - 3, expected + 3), expected - 1, expected + 1);
+        }
+    }
+
+    // Done when every code cell in [from, to) has its execution count (a running one shows '*').
+    private static async Task WaitForCellsAsync(PlayerPage page, int from, int to, JupyterServer jupyter)
+    {
+        try
+        {
+            await page.Page.WaitForFunctionAsync(
+                $"() => Jupyter.notebook.get_cells().slice({from}, {to}).every(c => c.cell_type !== 'code' || typeof c.input_prompt_number === 'number')",
+                null, new() { Timeout = CellLimitMs, PollingInterval = 200 });
+        }
+        catch (TimeoutException ex)
+        {
+            throw new TimeoutException($"The cells did not finish. Errors: {string.Join(" | ", await ErrorOutputsAsync(page))}\nJupyter: {jupyter.Log}", ex);
+        }
+    }
+
+    private static async Task<string[]> ErrorOutputsAsync(PlayerPage page) => await page.Page.EvaluateAsync<string[]>(
+        "() => Jupyter.notebook.get_cells().flatMap(c => (c.output_area?.outputs ?? []).filter(o => o.output_type === 'error').map(o => `${o.ename}: ${o.evalue}`))");
+}
