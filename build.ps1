@@ -11,7 +11,7 @@ Set-Location $PSScriptRoot
 switch ($Task) {
     'build' { dotnet build SynthNotebook.sln --configuration Release }
     'test'  { dotnet test SynthNotebook.sln --configuration Release -m:1 }
-    'pack'  { dotnet pack src/SynthNotebook/SynthNotebook.csproj --configuration Release --output artifacts }
+    'pack'  { dotnet pack src/SynthNotebook.Interactive --configuration Release --output artifacts }
     'demo'  { dotnet run --project src/SynthNotebook.Demo --configuration Release }
 }
 exit $LASTEXITCODE
