@@ -9,6 +9,7 @@ return args.FirstOrDefault() switch
     "load" => await LoadGenerator.RunAsync(args[1..]),
     "serve" => await ServeCommand.RunAsync(args[1..]),
     "summarize" => LoadSummary.Run(args[1..]),
+    "chart" => ChartCommand.Run(args[1..]),
     _ => Usage(),
 };
 
@@ -35,6 +36,8 @@ static int Usage()
               an external server (e.g. the seed's Python server: --port 8889 --seed-mode --pid <its pid>).
           serve [--port P] [--components C] [--aged] [--token T]
               Runs a SynthServer; prints "listening port=P token=T pid=PID"; reads "stats" / "quit" on stdin.
+          chart [--charts N]
+              What a chart costs a kernel: the first of a fresh process, then each further one (ms, MB allocated).
           summarize FILE.jsonl...
               Medians per configuration of the JSON lines written by load, as a markdown table.
         """);

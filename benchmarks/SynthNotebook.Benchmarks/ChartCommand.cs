@@ -1,0 +1,43 @@
+using System.Diagnostics;
+using SynthNotebook.Notebook.Charts;
+using SynthNotebook.Synthesis;
+
+namespace SynthNotebook.Benchmarks;
+
+/// <summary>
+/// What a chart costs the kernel, as a notebook cell pays it: the first chart of a fresh process (the engine's load
+/// context loaded, Plotly.NET jitted) and then each further one, from the signal to the output's HTML. Run it in a fresh
+/// process each time (the first figure is the point): `chart [--charts N]`.
+/// </summary>
+internal static class ChartCommand
+{
+    public static int Run(string[] args)
+    {
+        var charts = args.Length == 2 && args[0] == "--charts" ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 30;
+        var synth = new Synth();
+        var (firstMs, firstBytes) = Measure(() => ChartHtml.ForNotebook(Plot.GluedBlocks(synth).FigureJson));
+        var (bannerMs, bannerBytes) = Measure(() => ChartHtml.PlotlyJsScript());
+        var each = new List<(double Ms, long Bytes)>();
+        for (var i = 0; i < charts; i++)
+        {
+            each.Add(Measure(() => ChartHtml.ForNotebook(Plot.GluedBlocks(synth).FigureJson)));
+        }
+        var ms = each.Select(e => e.Ms).Order().ToList();
+        var bytes = each.Select(e => e.Bytes).Order().ToList();
+        Console.WriteLine($"first chart: {firstMs:0.0} ms, {firstBytes / 1e6:0.0} MB allocated");
+        Console.WriteLine($"plotly.js for the banner (once per kernel): {bannerMs:0.0} ms, {bannerBytes / 1e6:0.0} MB allocated");
+        Console.WriteLine($"each further chart (GluedBlocks, 8192 points), {charts} charts: median {ms[ms.Count / 2]:0.00} ms " +
+                          $"(min {ms[0]:0.00}, max {ms[^1]:0.00}), median {bytes[bytes.Count / 2] / 1e6:0.00} MB allocated");
+        return 0;
+    }
+
+    private static (double Ms, long Bytes) Measure(Func<string> chart)
+    {
+        var allocated = GC.GetTotalAllocatedBytes(precise: true);
+        var clock = Stopwatch.StartNew();
+        var html = chart();
+        var ms = clock.Elapsed.TotalMilliseconds;
+        GC.KeepAlive(html);
+        return (ms, GC.GetTotalAllocatedBytes(precise: true) - allocated);
+    }
+}
