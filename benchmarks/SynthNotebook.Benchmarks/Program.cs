@@ -36,8 +36,9 @@ static int Usage()
               an external server (e.g. the seed's Python server: --port 8889 --seed-mode --pid <its pid>).
           serve [--port P] [--components C] [--aged] [--token T]
               Runs a SynthServer; prints "listening port=P token=T pid=PID"; reads "stats" / "quit" on stdin.
-          chart [--charts N]
-              What a chart costs a kernel: the first of a fresh process, then each further one (ms, MB allocated).
+          chart [--charts N] [--after-warm-up]
+              What a chart costs a kernel: the first of a fresh process (or after the extension's warm-up), then
+              each further one (ms, MB allocated).
           summarize FILE.jsonl...
               Medians per configuration of the JSON lines written by load, as a markdown table.
         """);

@@ -15,6 +15,8 @@ public sealed class SynthNotebookExtension : IKernelExtension
         ArgumentNullException.ThrowIfNull(kernel);
         NotebookFormatters.Register();
         KernelShutdown.StopServersWhenItEnds(kernel);
+        // While the user reads the banner; a failure shows with the first chart, where it can be acted on.
+        _ = SynthNotebook.Notebook.Charts.ChartHtml.WarmUpAsync().ContinueWith(static t => _ = t.Exception, TaskScheduler.Default);
         // Inside OnLoadAsync the current context is the #r cell's: what is shown now appears under that cell.
         if (KernelInvocationContext.Current is { } context)
         {

@@ -26,6 +26,12 @@ public static class ChartHtml
     public static string ForNotebook(string figureJson) =>
         EmbedPlotlyJsInEveryChart ? Fragment(figureJson, includePlotlyJs: true) : Fragment(figureJson, false, PlotlyJsServer.ScriptUrl);
 
+    /// <summary>
+    /// Makes one small chart on a pool thread (the engine loaded, Plotly.NET jitted and its template written, the
+    /// plotly.js server started), so that the first chart a cell shows costs what the others do, not a second.
+    /// </summary>
+    public static Task WarmUpAsync() => Task.Run(() => ForNotebook(Plot.Waveform([0f, 0f]).FigureJson));
+
     /// <summary>A script element that puts plotly.js on the page once (later ones find it there).</summary>
     public static string PlotlyJsScript() => $"<script type=\"text/javascript\">{PlotlyInstaller.Value}</script>";
 
