@@ -26,9 +26,7 @@ public sealed class JupyterPageTests(BrowserFixture browser)
     {
         var folder = JupyterSetup.NotebookFolder(Path.Combine(RepositoryFiles.Root, "notebooks", Notebook));
         using var jupyter = await JupyterServer.StartAsync(folder);
-        await using var page = await PlayerPage.OpenAsync(browser.Browser, jupyter.NotebookPage(Notebook));
-        await page.Page.WaitForFunctionAsync("() => window.Jupyter?.notebook?.kernel?.is_connected()", null,
-            new() { Timeout = 120_000, PollingInterval = 100 });
+        await using var page = await OpenNotebookAsync(jupyter);
 
         // Run All but the stop cell, as a user would before pressing Play.
         var cells = await page.Page.EvaluateAsync<int>("() => Jupyter.notebook.ncells()");
@@ -37,9 +35,7 @@ public sealed class JupyterPageTests(BrowserFixture browser)
         Assert.Empty(await ErrorOutputsAsync(page));
 
         // Every chart draws (plotly's SVG), with the plotly.js the #r cell's banner brought; nothing leaves the machine.
-        await page.Page.WaitForFunctionAsync(
-            "() => { const charts = [...document.querySelectorAll('.synthnotebook-chart')]; return charts.length === 3 && charts.every(c => c.querySelector('svg.main-svg .scatterlayer .trace')); }",
-            null, new() { Timeout = 30_000, PollingInterval = 100 });
+        await WaitForChartsAsync(page, 3);
         var gluedPoints = await page.Page.EvaluateAsync<int>(
             "() => document.querySelector('.synthnotebook-chart').data.reduce((n, trace) => n + trace.y.length, 0)");
         Assert.Equal(8192, gluedPoints);
@@ -86,6 +82,72 @@ public sealed class JupyterPageTests(BrowserFixture browser)
         free.Stop();
         Assert.Empty(await ErrorOutputsAsync(page));
         Assert.DoesNotContain(page.Console, line => line.StartsWith("pageerror", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task ChartsDrawOnEveryPageOfTheNotebookReopenedReloadedAndWithTheBannerGone()
+    {
+        var folder = JupyterSetup.NotebookFolder(Path.Combine(RepositoryFiles.Root, "notebooks", Notebook));
+        using var jupyter = await JupyterServer.StartAsync(folder);
+        await using var first = await OpenNotebookAsync(jupyter);
+        var cells = await first.Page.EvaluateAsync<int>("() => Jupyter.notebook.ncells()");
+        var glued = await CellIndexAsync(first, "Plot.GluedBlocks(synth)");
+        await first.Page.EvaluateAsync($"() => Jupyter.notebook.execute_cell_range(0, {glued + 1})");
+        await WaitForCellsAsync(first, 0, glued + 1, jupyter);
+        await WaitForChartsAsync(first, 1);
+        // The chart cell run again: its new output is the page's only chart (plotly.js must not depend on which
+        // chart output came first).
+        await first.Page.EvaluateAsync($"() => Jupyter.notebook.execute_cells([{glued}])");
+        await WaitForCellsAsync(first, glued, glued + 1, jupyter);
+        await WaitForChartsAsync(first, 1);
+        await SaveAsync(first);
+
+        // A second window on the running kernel (as a reload or a reopened tab): the saved banner brings plotly.js, so
+        // the saved chart draws, and so does the chart cell run again from this page.
+        await using var second = await OpenNotebookAsync(jupyter);
+        await WaitForChartsAsync(second, 1);
+        await second.Page.EvaluateAsync($"() => Jupyter.notebook.execute_cells([{glued}])");
+        await WaitForCellsAsync(second, glued, glued + 1, jupyter);
+        await WaitForChartsAsync(second, 1);
+
+        // The #r cell's output cleared (or that cell run again: a second #r shows no banner) and saved: a page opened
+        // now has no plotly.js of its own; its charts fetch it from the kernel.
+        await second.Page.EvaluateAsync($"() => Jupyter.notebook.get_cell({await CellIndexAsync(second, "#r \"nuget: SynthNotebook")}).clear_output()");
+        await SaveAsync(second);
+        await using var third = await OpenNotebookAsync(jupyter);
+        Assert.Equal(0, await third.Page.EvaluateAsync<int>("() => document.querySelectorAll('.synthnotebook-banner').length"));
+        await WaitForChartsAsync(third, 1);
+        Assert.Empty(await ErrorOutputsAsync(third));
+        Assert.True(cells > glued);
+    }
+
+    private async Task<PlayerPage> OpenNotebookAsync(JupyterServer jupyter)
+    {
+        var page = await PlayerPage.OpenAsync(browser.Browser, jupyter.NotebookPage(Notebook));
+        await page.Page.WaitForFunctionAsync("() => window.Jupyter?.notebook?.kernel?.is_connected()", null,
+            new() { Timeout = 120_000, PollingInterval = 100 });
+        return page;
+    }
+
+    private static Task<int> CellIndexAsync(PlayerPage page, string code) => page.Page.EvaluateAsync<int>(
+        "code => Jupyter.notebook.get_cells().findIndex(c => c.get_text().includes(code))", code);
+
+    private static async Task SaveAsync(PlayerPage page) =>
+        await page.Page.EvaluateAsync("() => new Promise(done => { Jupyter.notebook.events.one('notebook_saved.Notebook', () => done()); Jupyter.notebook.save_notebook(); })");
+
+    private static async Task WaitForChartsAsync(PlayerPage page, int count)
+    {
+        try
+        {
+            await page.Page.WaitForFunctionAsync(
+                $"() => {{ const charts = [...document.querySelectorAll('.synthnotebook-chart')]; return charts.length === {count} && charts.every(c => c.querySelector('svg.main-svg .scatterlayer .trace')); }}",
+                null, new() { Timeout = 30_000, PollingInterval = 100 });
+        }
+        catch (TimeoutException ex)
+        {
+            var texts = await page.Page.EvaluateAsync<string[]>("() => [...document.querySelectorAll('.synthnotebook-chart')].map(c => c.textContent)");
+            throw new TimeoutException($"Charts did not draw: [{string.Join(" | ", texts)}]; console: {string.Join(" | ", page.Console)}", ex);
+        }
     }
 
     private static void AssertPeaksAt(ReadOnlySpan<float> window, int sampleRate, params double[] frequencies)
