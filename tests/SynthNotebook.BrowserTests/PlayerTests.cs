@@ -84,7 +84,8 @@ public sealed class PlayerTests(BrowserFixture browser, ITestOutputHelper output
             var latencyMs = (heardFrame - move) * 1000.0 / SampleRate;
             latencies.Add(latencyMs);
             // The move's frame is the last the page knew rendered at the move (recorder.js), so the change cannot
-            // be heard before it.
+            // be heard before it. The 100 ms bound is a real-time claim for a machine running only this suite (CI);
+            // the player benchmark reports the latency, quiet and loaded.
             Assert.True(latencyMs >= 0 && latencyMs <= 100,
                 $"change to {frequency} Hz: moved at frame {move}, heard at frame {heardFrame} ({latencyMs:0.0} ms); " +
                 $"capture start {start}, start frame {capture.StartFrame}, gaps [{string.Join(", ", gaps)}]; {await page.StatsAsync()}");
@@ -113,7 +114,9 @@ public sealed class PlayerTests(BrowserFixture browser, ITestOutputHelper output
         // 2026-11-30: server send and Worker receive times side by side), about once or twice a minute; at 24 ms that
         // is an underrun (the default's rate, and its slider latency, are the player benchmark's to report:
         // benchmarks/README.md). What this test proves is that steady play itself never starves: credits, ring and
-        // cushion hold a stream for 20 s without one gap, sample-exact.
+        // cushion hold a stream for 20 s without one gap, sample-exact. A real-time claim: it holds on this machine with
+        // nothing else running (CI runs the suite alone, one test assembly at a time); at load 9-15 on 2 cores it does
+        // not, and the robust-playback issue is where that is measured and worked on.
         await using var page = await PlayerPage.OpenAsync(browser.Browser,
             PlayerWidget.Html(server, new PlayerOptions { SampleRate = SampleRate, TargetLatencyMs = 64 }));
         await page.PlayAsync();
