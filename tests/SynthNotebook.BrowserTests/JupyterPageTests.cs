@@ -77,9 +77,7 @@ public sealed class JupyterPageTests(BrowserFixture browser)
         await page.Page.EvaluateAsync($"() => Jupyter.notebook.execute_cells([{cells - 1}])");
         await WaitForCellsAsync(page, cells - 1, cells, jupyter);
         await page.WaitForAsync(0, "s => !s.connected && s.serverStopped && s.status.startsWith('the server stopped')");
-        var free = new TcpListener(IPAddress.Loopback, port);
-        free.Start();
-        free.Stop();
+        Ports.AssertFree(port);
         Assert.Empty(await ErrorOutputsAsync(page));
         Assert.DoesNotContain(page.Console, line => line.StartsWith("pageerror", StringComparison.Ordinal));
     }

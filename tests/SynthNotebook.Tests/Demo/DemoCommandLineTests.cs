@@ -35,21 +35,12 @@ public sealed class DemoCommandLineTests
     [Fact]
     public async Task APortAnotherProgramHoldsIsOneLineAndExitsTwo()
     {
-        var foreign = new TcpListener(IPAddress.Loopback, 0);
-        foreign.Start();
-        try
-        {
-            var port = ((IPEndPoint)foreign.LocalEndpoint).Port;
-            using var demo = DemoProcess.Start("--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        using var foreign = Ports.HoldOne();
+        using var demo = DemoProcess.Start("--port", foreign.Port.ToString(System.Globalization.CultureInfo.InvariantCulture));
 
-            Assert.Equal(2, await demo.ExitCodeAsync());
-            var line = Assert.Single(demo.ErrorLines);
-            Assert.StartsWith($"synthnotebook-demo: Port {port} on 127.0.0.1 is taken by another program", line);
-        }
-        finally
-        {
-            foreign.Stop();
-        }
+        Assert.Equal(2, await demo.ExitCodeAsync());
+        var line = Assert.Single(demo.ErrorLines);
+        Assert.StartsWith($"synthnotebook-demo: Port {foreign.Port} on 127.0.0.1 is taken by another program", line);
     }
 
     [Theory]
@@ -70,8 +61,6 @@ public sealed class DemoCommandLineTests
         Assert.Equal("The server is stopping.", reason);
         Assert.Equal(0, await demo.ExitCodeAsync());
         Assert.Contains($"Stopped on {name} after", demo.Output);
-        var free = new TcpListener(IPAddress.Loopback, page.Port);
-        free.Start();
-        free.Stop();
+        Ports.AssertFree(page.Port);
     }
 }

@@ -16,9 +16,8 @@ public sealed class DefaultPortTests
     [Fact]
     public async Task WhenAnotherProgramHoldsTheDefaultPortTheServerTakesAFreeOneAndSaysSo()
     {
-        var foreign = new TcpListener(IPAddress.Loopback, 0);
-        foreign.Start();
-        var held = ((IPEndPoint)foreign.LocalEndpoint).Port;
+        using var foreign = Ports.HoldOne();
+        var held = foreign.Port;
         var previous = Environment.GetEnvironmentVariable(SynthServerOptions.PortVariable);
         Environment.SetEnvironmentVariable(SynthServerOptions.PortVariable, held.ToString(System.Globalization.CultureInfo.InvariantCulture));
         try
@@ -37,7 +36,6 @@ public sealed class DefaultPortTests
         finally
         {
             Environment.SetEnvironmentVariable(SynthServerOptions.PortVariable, previous);
-            foreign.Stop();
         }
     }
 

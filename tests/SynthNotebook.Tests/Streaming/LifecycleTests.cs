@@ -173,22 +173,13 @@ public class LifecycleTests
     [Fact]
     public async Task APortHeldByAnotherProgramFailsTheStartNamingThePort()
     {
-        var foreign = new TcpListener(IPAddress.Loopback, 0);
-        foreign.Start();
-        try
-        {
-            var port = ((IPEndPoint)foreign.LocalEndpoint).Port;
+        using var foreign = Ports.HoldOne();
 
-            var ex = await Assert.ThrowsAsync<PortUnavailableException>(
-                () => SynthServer.StartAsync(new Synth(), new SynthServerOptions { Port = port }));
+        var ex = await Assert.ThrowsAsync<PortUnavailableException>(
+            () => SynthServer.StartAsync(new Synth(), new SynthServerOptions { Port = foreign.Port }));
 
-            Assert.Contains($"Port {port} on 127.0.0.1 is taken by another program", ex.Message);
-            Assert.DoesNotContain('\n', ex.Message);
-        }
-        finally
-        {
-            foreign.Stop();
-        }
+        Assert.Contains($"Port {foreign.Port} on 127.0.0.1 is taken by another program", ex.Message);
+        Assert.DoesNotContain('\n', ex.Message);
     }
 
     [Theory]

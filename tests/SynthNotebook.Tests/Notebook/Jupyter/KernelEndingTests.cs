@@ -37,9 +37,7 @@ public sealed partial class KernelEndingTests
         var (status, reason) = await listener.ReceiveCloseAsync();
         Assert.Equal(WebSocketCloseStatus.EndpointUnavailable, status);
         Assert.Equal("The server is stopping.", reason);
-        var free = new TcpListener(IPAddress.Loopback, url.Port);
-        free.Start();
-        free.Stop();
+        Ports.AssertFree(url.Port);
     }
 
     private static async Task<Uri> StartServerAsync(ToolKernel kernel)

@@ -49,9 +49,7 @@ public sealed class NotebookInJupyterTests
         // The WAV file, written in the notebook's folder, holds the two seconds the cell rendered.
         Assert.Equal(synth.RenderSeconds(2), WavFile.Read(Path.Combine(folder, "synth.wav")).Samples);
         // The kernel has ended with nbconvert: the stopped server's port is free.
-        var free = new TcpListener(IPAddress.Loopback, port);
-        free.Start();
-        free.Stop();
+        Ports.AssertFree(port);
     }
 
     [Fact]

@@ -27,9 +27,7 @@ public sealed class ExtensionInTheKernelTests
 
         Assert.False(server.IsRunning);
         Assert.DoesNotContain(server, SynthServer.Running);
-        var free = new TcpListener(IPAddress.Loopback, server.Port);
-        free.Start();
-        free.Stop();
+        Ports.AssertFree(server.Port);
         using var http = new HttpClient();
         await Assert.ThrowsAsync<HttpRequestException>(() => http.GetAsync(plotlyJs));
     }
@@ -37,23 +35,14 @@ public sealed class ExtensionInTheKernelTests
     [Fact]
     public async Task ATakenPortInACellIsOneClearLine()
     {
-        var foreign = new TcpListener(IPAddress.Loopback, 0);
-        foreign.Start();
+        using var foreign = Ports.HoldOne();
         using var kernel = await LoadedKernelAsync();
-        try
-        {
-            var port = ((IPEndPoint)foreign.LocalEndpoint).Port;
 
-            var failure = (await kernel.RunAsync($"SynthServer.Start(new Synth(), port: {port})")).Failure;
+        var failure = (await kernel.RunAsync($"SynthServer.Start(new Synth(), port: {foreign.Port})")).Failure;
 
-            Assert.NotNull(failure);
-            Assert.Contains($"Port {port} on 127.0.0.1 is taken by another program", failure);
-            Assert.DoesNotContain("   at ", failure);
-        }
-        finally
-        {
-            foreign.Stop();
-        }
+        Assert.NotNull(failure);
+        Assert.Contains($"Port {foreign.Port} on 127.0.0.1 is taken by another program", failure);
+        Assert.DoesNotContain("   at ", failure);
     }
 
     [Fact]

@@ -72,8 +72,7 @@ public sealed class NotebookInTheKernelTests
         // Stop: the server is down and its port free again.
         Assert.False(server.IsRunning);
         Assert.Contains("stopped", OutputOf(runs, "await server.StopAsync();").AllHtml);
-        using var listener = new TcpListener(IPAddress.Loopback, server.Port);
-        listener.Start();
+        Ports.AssertFree(server.Port);
     }
 
     [Fact]
