@@ -16,6 +16,8 @@ namespace SynthNotebook.Streaming;
 internal sealed class StreamSession
 {
     private static readonly TimeSpan CloseHandshakeTimeout = TimeSpan.FromSeconds(2);
+    // How long a close waits for a send under way; a send stuck on a client that stopped reading is cut short.
+    private static readonly TimeSpan CloseWaitForSend = TimeSpan.FromSeconds(1);
     private const int MaxCloseReasonBytes = 123; // RFC 6455 §5.5: control frames carry at most 125 bytes
 
     private readonly WebSocket _socket;
@@ -36,7 +38,8 @@ internal sealed class StreamSession
     private bool _seedMode;
     private StreamMode _mode;
     private ChainSwitch? _chainSwitch;
-    private bool _closeSent;
+    private volatile bool _closeSent;
+    private CancellationTokenSource? _sendLimit; // abort, or a send that outlasts SendTimeout
     private int _credits;
     private int _parametersChanged;
     private long _sequence;
@@ -59,6 +62,8 @@ internal sealed class StreamSession
         var buffer = new byte[_options.MaxMessageBytes];
         var writer = Task.CompletedTask;
         using var stopWriter = abort.Register(static wake => ((Channel<bool>)wake!).Writer.TryComplete(), _wake);
+        using var sendLimit = CancellationTokenSource.CreateLinkedTokenSource(abort);
+        _sendLimit = sendLimit;
         try
         {
             try
@@ -98,10 +103,19 @@ internal sealed class StreamSession
         }
     }
 
-    /// <summary>Sends a close frame once; later sends are dropped. Safe to call from any thread.</summary>
+    /// <summary>
+    /// Sends a close frame once; later sends are dropped. Safe to call from any thread. A client that stopped reading,
+    /// with a send stuck on it, cannot take a close frame either: its connection is aborted instead.
+    /// </summary>
     public async Task CloseAsync(WebSocketCloseStatus status, string reason)
     {
-        await _sendLock.WaitAsync();
+        if (!await _sendLock.WaitAsync(CloseWaitForSend))
+        {
+            _closeSent = true;
+            _socket.Abort();
+            _wake.Writer.TryWrite(true);
+            return;
+        }
         try
         {
             if (_closeSent)
@@ -455,7 +469,12 @@ internal sealed class StreamSession
             {
                 return false;
             }
-            await _socket.SendAsync(data, type, endOfMessage: true, abort);
+            // A client that takes no message for SendTimeout has stopped reading: the cancelled send aborts its
+            // connection, and the session ends (the timer is re-armed, not reallocated, per send).
+            var limit = _sendLimit!;
+            limit.CancelAfter(_options.SendTimeout);
+            await _socket.SendAsync(data, type, endOfMessage: true, limit.Token);
+            limit.CancelAfter(Timeout.InfiniteTimeSpan);
             return true;
         }
         finally

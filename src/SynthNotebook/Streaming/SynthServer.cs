@@ -29,6 +29,7 @@ public sealed class SynthServer : IAsyncDisposable, IDisposable
     private readonly ChainSlot _chain = new();
     private readonly CancellationTokenSource _abort = new();
     private readonly Lazy<Task> _stop;
+    private volatile bool _stopping;
 
     private SynthServer(Synth synth, SynthServerOptions options, AccessToken token, WebApplication app)
     {
@@ -115,6 +116,7 @@ public sealed class SynthServer : IAsyncDisposable, IDisposable
         }
         ParameterGuard.InRange(options.MaxCredits, 1, 1024, nameof(options.MaxCredits));
         ParameterGuard.InRange(options.MaxMessageBytes, 1024, 16 * 1024 * 1024, nameof(options.MaxMessageBytes));
+        ParameterGuard.InRange(options.SendTimeout.TotalSeconds, 0.1, 3600, " s", nameof(options.SendTimeout));
         // Without a token of its own a server uses the process's: one restarted in the same kernel keeps it, so the
         // players that were open reconnect by themselves.
         var token = options.Token is null ? AccessToken.ForThisProcess : new AccessToken(options.Token);
@@ -234,6 +236,12 @@ public sealed class SynthServer : IAsyncDisposable, IDisposable
             await ServePageAsync(context, PageOptions);
             return;
         }
+        if (_stopping)
+        {
+            context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+            await context.Response.WriteAsync("The server is stopping.\n");
+            return;
+        }
         string? origin = context.Request.Headers.Origin;
         if (!_origins.Allows(origin))
         {
@@ -283,8 +291,10 @@ public sealed class SynthServer : IAsyncDisposable, IDisposable
         }
     }
 
+    // Bounded whatever the clients do: a client that stopped reading is aborted within a second (StreamSession).
     private async Task StopCoreAsync()
     {
+        _stopping = true;
         Synth.ParametersChanged -= OnParametersChanged;
         RunningByPort.TryRemove(new KeyValuePair<int, SynthServer>(Port, this));
         await Task.WhenAll(_sessions.Keys.Select(s => s.CloseAsync(WebSocketCloseStatus.EndpointUnavailable, "The server is stopping.")));

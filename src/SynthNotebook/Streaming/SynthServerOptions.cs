@@ -37,6 +37,9 @@ public sealed class SynthServerOptions
     /// <summary>Largest message a client may send; a bigger one closes the connection with 1009 (message too big).</summary>
     public int MaxMessageBytes { get; set; } = 64 * 1024;
 
+    /// <summary>How long a client may take to accept one message before it is taken to have stopped reading and is dropped.</summary>
+    public TimeSpan SendTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
     /// <summary>How long a new connection may take to say hello before it is closed.</summary>
     public TimeSpan HelloTimeout { get; set; } = TimeSpan.FromSeconds(10);
 }
