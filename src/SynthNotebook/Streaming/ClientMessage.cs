@@ -116,7 +116,7 @@ internal readonly record struct ClientMessage(
         {
             error = new ProtocolError(ProtocolError.UnknownOp,
                 op is null ? "The message has no \"op\"; expected one of hello, credit, set."
-                           : $"Unknown op \"{op}\"; expected one of hello, credit, set.");
+                           : $"Unknown op \"{Quoted(op)}\"; expected one of hello, credit, set.");
             return false;
         }
         message = new ClientMessage(parsed.Value, token, sampleRate, blockSize, blocks, component, frequency, amplitude, gain, mode);
@@ -159,4 +159,9 @@ internal readonly record struct ClientMessage(
             $"\"{Encoding.UTF8.GetString(expected)}\" must be a number; got {reader.TokenType}.");
         return false;
     }
+
+    // An error repeats at most this much of what the client sent: a reply must not be a multiple of a large message.
+    private const int MaxEchoedChars = 40;
+
+    private static string Quoted(string text) => text.Length <= MaxEchoedChars ? text : text[..MaxEchoedChars] + "…";
 }

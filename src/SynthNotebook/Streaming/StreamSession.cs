@@ -18,6 +18,7 @@ internal sealed class StreamSession
     private static readonly TimeSpan CloseHandshakeTimeout = TimeSpan.FromSeconds(2);
     // How long a close waits for a send under way; a send stuck on a client that stopped reading is cut short.
     private static readonly TimeSpan CloseWaitForSend = TimeSpan.FromSeconds(1);
+    private const int MaxQueuedReplies = 64;
     private const int MaxCloseReasonBytes = 123; // RFC 6455 §5.5: control frames carry at most 125 bytes
 
     private readonly WebSocket _socket;
@@ -30,6 +31,7 @@ internal sealed class StreamSession
     private readonly SemaphoreSlim _sendLock = new(1, 1);
     private readonly Channel<bool> _wake = Channel.CreateUnbounded<bool>(new UnboundedChannelOptions { SingleReader = true });
     private readonly ConcurrentQueue<byte[]> _outgoingText = new();
+    private int _queuedReplies; // error replies not yet sent: bounded, so a client that floods and never reads is closed
     private readonly ServerMessages _readerMessages = new();
     private readonly ServerMessages _writerMessages = new();
     private OscillatorBank? _voice;     // a synth stream's own voice (duplex plays the microphone through the chain)
@@ -414,6 +416,11 @@ internal sealed class StreamSession
 
     private void Reply(ProtocolError error)
     {
+        if (Interlocked.Increment(ref _queuedReplies) > MaxQueuedReplies)
+        {
+            throw new SessionClose(WebSocketCloseStatus.PolicyViolation,
+                $"Over {MaxQueuedReplies} error replies wait unread: read the server's messages, and fix the ones it refuses.");
+        }
         _outgoingText.Enqueue(_readerMessages.Error(error).ToArray());
         _wake.Writer.TryWrite(true);
     }
@@ -429,6 +436,7 @@ internal sealed class StreamSession
             while (_outgoingText.TryDequeue(out var text))
             {
                 await SendAsync(text, WebSocketMessageType.Text, abort);
+                Interlocked.Decrement(ref _queuedReplies);
             }
             if (Interlocked.Exchange(ref _parametersChanged, 0) == 1)
             {

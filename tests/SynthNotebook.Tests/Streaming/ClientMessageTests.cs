@@ -146,6 +146,17 @@ public class ClientMessageTests
         Assert.Contains(named, error.Message);
     }
 
+    [Fact]
+    public void AnUnknownOpIsEchoedShortSoAReplyIsNeverAMultipleOfTheMessage()
+    {
+        var op = new string('x', 60_000);
+
+        var error = Refuse($"{{\"op\":\"{op}\"}}");
+
+        Assert.Contains(new string('x', 40) + "…", error.Message);
+        Assert.True(error.Message.Length < 200, $"{error.Message.Length} characters");
+    }
+
     [Theory]
     [InlineData("Get block", false)]
     [InlineData("", false)]

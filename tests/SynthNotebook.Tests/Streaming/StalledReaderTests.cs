@@ -74,6 +74,37 @@ public sealed class StalledReaderTests
         Assert.Equal(0UL, (await healthy.ReceiveBlockAsync()).Sequence);
     }
 
+    [Fact]
+    public async Task AClientThatFloodsErrorsItNeverReadsIsClosedAndTheServerKeepsNoBacklogOfReplies()
+    {
+        // The send timeout is long here: what drops this client is the cap on replies waiting for it.
+        await using var server = await SynthServer.StartAsync(new Synth(),
+            new SynthServerOptions { Port = 0, SendTimeout = TimeSpan.FromMinutes(5) });
+        using var stalled = await StallAsync(server);
+        await using var healthy = await StreamClient.OpenAsync(server);
+
+        var flood = Encoding.UTF8.GetBytes("""{"op":"credit","blocks":64}""");
+        var deadline = Stopwatch.StartNew();
+        try
+        {
+            for (var i = 0; i < 100_000 && server.Statistics.Clients == 2; i++)
+            {
+                await stalled.SendAsync(flood, WebSocketMessageType.Text, true, CancellationToken.None);
+            }
+        }
+        catch (WebSocketException)
+        {
+            // the server has aborted the connection under the flood
+        }
+        while (server.Statistics.Clients != 1)
+        {
+            Assert.True(deadline.Elapsed < Bound, $"the flooding client was not closed: {server.Statistics.Clients} clients");
+            await Task.Delay(20);
+        }
+        await healthy.SendCreditAsync(1);
+        Assert.Equal(0UL, (await healthy.ReceiveBlockAsync()).Sequence);
+    }
+
     /// <summary>
     /// A client that asks for far more than a socket holds (blocks of 64 Ki samples, 256 kB each, a thousand of them)
     /// and then never reads, once the server has sent it more than the socket buffers take.
