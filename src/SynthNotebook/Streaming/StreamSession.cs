@@ -31,6 +31,7 @@ internal sealed class StreamSession
     private readonly SemaphoreSlim _sendLock = new(1, 1);
     private readonly Channel<bool> _wake = Channel.CreateUnbounded<bool>(new UnboundedChannelOptions { SingleReader = true });
     private readonly ConcurrentQueue<byte[]> _outgoingText = new();
+    private readonly byte[] _overLimit = new byte[1];
     private int _queuedReplies; // error replies not yet sent: bounded, so a client that floods and never reads is closed
     private readonly ServerMessages _readerMessages = new();
     private readonly ServerMessages _writerMessages = new();
@@ -186,6 +187,12 @@ internal sealed class StreamSession
         };
         Start(WholeNumber(hello.SampleRate, _synth.SampleRate, "sampleRate"),
             WholeNumber(hello.BlockSize, _synth.BlockSize, "blockSize"));
+        if (_mode == StreamMode.Duplex && BlockFrame.HeaderBytes + _frame!.BlockSize * sizeof(float) > _options.MaxMessageBytes)
+        {
+            var largest = (_options.MaxMessageBytes - BlockFrame.HeaderBytes) / sizeof(float);
+            throw new SessionClose(WebSocketCloseStatus.InvalidPayloadData,
+                $"In duplex mode a block travels in one message of at most {_options.MaxMessageBytes} bytes: blockSize must be at most {largest}.");
+        }
         if (_mode == StreamMode.Duplex)
         {
             try
@@ -280,6 +287,7 @@ internal sealed class StreamSession
         try
         {
             _chainSwitch!.Process(frame.Samples, _chain.Current);
+            SampleGuard.ReplaceNonFinite(frame.Samples);
         }
         catch (Exception ex) when (ex is not SessionClose)
         {
@@ -346,7 +354,7 @@ internal sealed class StreamSession
         if (!GrantCredits((int)blocks))
         {
             Reply(new ProtocolError(ProtocolError.TooManyCredits,
-                $"At most {max} blocks may be granted and not yet received; the excess was ignored."));
+                $"At most {max} blocks may be granted and not yet sent; the excess was ignored."));
         }
     }
 
@@ -498,14 +506,16 @@ internal sealed class StreamSession
         var length = 0;
         while (true)
         {
-            if (length == buffer.Length)
-            {
-                throw new SessionClose(WebSocketCloseStatus.MessageTooBig, $"Messages are limited to {buffer.Length} bytes.");
-            }
-            var result = await _socket.ReceiveAsync(buffer.AsMemory(length), abort);
+            // A full buffer may still end with an empty last fragment: one byte more than the limit tells.
+            var room = length < buffer.Length ? buffer.AsMemory(length) : _overLimit;
+            var result = await _socket.ReceiveAsync(room, abort);
             if (result.MessageType == WebSocketMessageType.Close)
             {
                 return (WebSocketMessageType.Close, 0);
+            }
+            if (length == buffer.Length && result.Count > 0)
+            {
+                throw new SessionClose(WebSocketCloseStatus.MessageTooBig, $"Messages are limited to {buffer.Length} bytes.");
             }
             length += result.Count;
             if (result.EndOfMessage)

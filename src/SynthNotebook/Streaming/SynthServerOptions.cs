@@ -31,7 +31,7 @@ public sealed class SynthServerOptions
     /// <summary>Pages allowed to connect; see <see cref="OriginPolicy"/> for the pattern syntax. Add to it to allow more.</summary>
     public List<string> AllowedOrigins { get; } = [.. OriginPolicy.DefaultAllowedOrigins];
 
-    /// <summary>Most blocks a client may have granted and not yet received.</summary>
+    /// <summary>Most blocks a client may have granted and not yet been sent (more granted meanwhile is refused).</summary>
     public int MaxCredits { get; set; } = 64;
 
     /// <summary>Largest message a client may send; a bigger one closes the connection with 1009 (message too big).</summary>

@@ -346,4 +346,41 @@ public class DuplexStreamTests
         Assert.Contains("mode", reason);
         Assert.Contains(mention, reason);
     }
+
+    [Fact]
+    public async Task LoudSamplesThroughAGainComeBackFiniteNeverInfinity()
+    {
+        await using var server = await StreamTest.StartAsync(new Synth());
+        server.Chain = AudioChain.PassThrough.Gain(4);
+        await using var client = await OpenDuplexAsync(server);
+        var loud = new float[BlockSize];
+        for (var i = 0; i < loud.Length; i++)
+        {
+            loud[i] = i % 2 == 0 ? 3e38f : -3e38f;
+        }
+
+        await client.SendBinaryAsync(Frame(1, loud));
+        var answer = await client.ReceiveBlockAsync();
+
+        Assert.All(answer.Samples, sample => Assert.True(float.IsFinite(sample), $"{sample}"));
+        Assert.Equal(1f, answer.Samples[0]);
+        Assert.Equal(-1f, answer.Samples[1]);
+    }
+
+    [Fact]
+    public async Task ADuplexHelloWhoseBlocksCannotFitInAMessageIsRefusedAtTheHello()
+    {
+        await using var server = await StreamTest.StartAsync(new Synth());
+        await using var client = await StreamClient.ConnectAsync(server);
+
+        await client.SendJsonAsync(new Dictionary<string, object>
+        {
+            ["op"] = "hello", ["version"] = 1, ["token"] = server.Token.Value, ["mode"] = "duplex",
+            ["sampleRate"] = Rate, ["blockSize"] = 16_384,
+        });
+        var (status, reason) = await client.ReceiveCloseNextAsync();
+
+        Assert.Equal(WebSocketCloseStatus.InvalidPayloadData, status);
+        Assert.Contains("blockSize must be at most 16380", reason);
+    }
 }

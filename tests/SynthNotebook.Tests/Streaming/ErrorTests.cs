@@ -178,4 +178,19 @@ public class ErrorTests
 
         Assert.Equal(WebSocketCloseStatus.MessageTooBig, status);
     }
+
+    [Fact]
+    public async Task AMessageOfExactlyTheLimitWhoseLastFragmentIsEmptyIsAccepted()
+    {
+        await using var server = await StreamTest.StartAsync(new Synth());
+        await using var client = await StreamClient.OpenAsync(server);
+        const string credit = "{\"op\":\"credit\",\"blocks\":1,\"pad\":\"";
+        var message = System.Text.Encoding.UTF8.GetBytes(credit + new string(' ', 64 * 1024 - credit.Length - 2) + "\"}");
+        Assert.Equal(64 * 1024, message.Length);
+
+        await client.Socket.SendAsync(message, WebSocketMessageType.Text, endOfMessage: false, CancellationToken.None);
+        await client.Socket.SendAsync(ReadOnlyMemory<byte>.Empty, WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None);
+
+        Assert.Equal(0UL, (await client.ReceiveBlockAsync()).Sequence);
+    }
 }
