@@ -62,6 +62,9 @@ public sealed class OriginPolicy
         return (scheme, host, port);
     }
 
+    private static bool IsPortNumber(string port) =>
+        port.Length <= 5 && port.All(char.IsAsciiDigit) && int.Parse(port, System.Globalization.CultureInfo.InvariantCulture) <= 65_535;
+
     /// <summary>Splits an origin; a missing port is the empty string, which only <c>*</c> or an empty pattern port matches.</summary>
     private static bool TrySplit(string origin, out string scheme, out string host, out string port)
     {
@@ -73,7 +76,8 @@ public sealed class OriginPolicy
         }
         scheme = origin[..separator];
         var authority = origin[(separator + 3)..].TrimEnd('/');
-        if (authority.Length == 0 || authority.Contains('/'))
+        // An origin has no user part (a browser never sends one; "localhost:1@evil.example" is evil.example's).
+        if (authority.Length == 0 || authority.Contains('/') || authority.Contains('@'))
         {
             return false;
         }
@@ -87,6 +91,6 @@ public sealed class OriginPolicy
         {
             host = authority;
         }
-        return host.Length > 0;
+        return host.Length > 0 && (port is "" or "*" || IsPortNumber(port));
     }
 }

@@ -118,6 +118,12 @@ public class OriginTests
     [InlineData("null", false)]
     [InlineData("localhost:8888", false)]
     [InlineData("http://[::2]:8888", false)]
+    [InlineData("http://localhost:1@evil.example", false)]
+    [InlineData("http://user@localhost:8888", false)]
+    [InlineData("http://localhost:abc", false)]
+    [InlineData("http://localhost:65536", false)]
+    [InlineData("http://localhost:-1", false)]
+    [InlineData("http://localhost:65535", true)]
     public void DefaultPolicy(string? origin, bool allowed)
     {
         var policy = new OriginPolicy(OriginPolicy.DefaultAllowedOrigins);
