@@ -246,6 +246,8 @@ public sealed class PlayerTests(BrowserFixture browser, ITestOutputHelper output
 
         // Order and exactness (continuity is the steady-play test's): an underrun's silence on a busy machine is cut out.
         await AssertPlayedExactlyAsync(page, 0, seconds: 3, allowUnderrunGaps: true);
+        // Under the page's Content-Security-Policy: nothing the player needs was refused.
+        Assert.DoesNotContain(page.Console, line => line.Contains("Content Security Policy", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -12,7 +12,10 @@ namespace SynthNotebook.Streaming;
 public static class PlayerWidget
 {
     /// <summary>An HTML fragment (a div and its script) for a notebook output or any page.</summary>
-    public static string Html(SynthServer server, PlayerOptions? options = null)
+    public static string Html(SynthServer server, PlayerOptions? options = null) => Html(server, options, scriptNonce: null);
+
+    /// <summary>As above; the script carries <paramref name="scriptNonce"/> for a page whose CSP names it.</summary>
+    internal static string Html(SynthServer server, PlayerOptions? options, string? scriptNonce)
     {
         ArgumentNullException.ThrowIfNull(server);
         options ??= new PlayerOptions();
@@ -51,7 +54,7 @@ public static class PlayerWidget
         });
         return $"""
             <div id="{id}" class="synth-notebook-player"></div>
-            <script>
+            <script{(scriptNonce is null ? "" : $" nonce=\"{scriptNonce}\"")}>
             (() => {"{"}
             {ClientScripts.Player}
             mountSynthPlayer(document.getElementById("{id}"), {config});
@@ -61,13 +64,16 @@ public static class PlayerWidget
     }
 
     /// <summary>A whole page with one player: what the server answers at its root for a request with the token.</summary>
-    public static string Page(SynthServer server, PlayerOptions? options = null) => $"""
+    public static string Page(SynthServer server, PlayerOptions? options = null) => Page(server, options, scriptNonce: null);
+
+    /// <summary>As above, its script marked with the nonce of the page's Content-Security-Policy.</summary>
+    internal static string Page(SynthServer server, PlayerOptions? options, string? scriptNonce) => $"""
         <!doctype html>
         <html lang="en">
         <head><meta charset="utf-8"><title>SynthNotebook · {WebUtility.HtmlEncode(server.WebSocketUrl.Authority)}</title></head>
         <body>
         <h1 style="font: 600 16px system-ui, sans-serif">SynthNotebook</h1>
-        {Html(server, options)}
+        {Html(server, options, scriptNonce)}
         </body>
         </html>
         """;

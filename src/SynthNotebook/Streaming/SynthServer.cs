@@ -280,7 +280,15 @@ public sealed class SynthServer : IAsyncDisposable, IDisposable
             return;
         }
         context.Response.ContentType = "text/html; charset=utf-8";
-        await context.Response.WriteAsync(PlayerWidget.Page(this, options));
+        // The URL holds the token: no Referer carries it on, no other site frames the page, and only this page's own
+        // script (and the Worker and worklet it makes from blobs) runs, talking to this server alone.
+        var nonce = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
+        context.Response.Headers["Referrer-Policy"] = "no-referrer";
+        context.Response.Headers.XFrameOptions = "DENY";
+        context.Response.Headers.ContentSecurityPolicy =
+            $"default-src 'none'; script-src 'nonce-{nonce}' blob:; worker-src blob:; style-src 'unsafe-inline'; " +
+            $"connect-src ws://{HostForUrl}:{Port}; media-src blob: mediastream:; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+        await context.Response.WriteAsync(PlayerWidget.Page(this, options, nonce));
     }
 
     private void OnParametersChanged(SynthParameters parameters)

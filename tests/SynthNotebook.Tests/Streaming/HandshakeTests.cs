@@ -239,6 +239,29 @@ public class HandshakeTests
         Assert.Equal(System.Net.HttpStatusCode.NotFound, missing.StatusCode);
     }
 
+    [Theory]
+    [InlineData("/")]
+    [InlineData("/duplex")]
+    public async Task ThePlayerPagesSayNoRefererNoFramingAndOnlyTheirOwnScript(string path)
+    {
+        await using var server = await StreamTest.StartAsync(new Synth());
+        using var http = new HttpClient { Timeout = StreamClient.Timeout };
+
+        using var page = await http.GetAsync($"http://127.0.0.1:{server.Port}{path}?token={server.Token.Value}");
+        var html = await page.Content.ReadAsStringAsync();
+
+        Assert.Equal("no-referrer", page.Headers.GetValues("Referrer-Policy").Single());
+        Assert.Equal("DENY", page.Headers.GetValues("X-Frame-Options").Single());
+        var policy = page.Headers.GetValues("Content-Security-Policy").Single();
+        Assert.Contains("default-src 'none'", policy);
+        Assert.Contains("frame-ancestors 'none'", policy);
+        Assert.Contains($"connect-src ws://127.0.0.1:{server.Port}", policy);
+        var nonce = System.Text.RegularExpressions.Regex.Match(policy, "'nonce-([^']+)'").Groups[1].Value;
+        Assert.NotEmpty(nonce);
+        Assert.Contains($"<script nonce=\"{nonce}\">", html);
+        Assert.Single(System.Text.RegularExpressions.Regex.Matches(html, "<script"));
+    }
+
     [Fact]
     public async Task WebSocketUrlCarriesTheTokenAndWorks()
     {
