@@ -42,7 +42,7 @@ internal static class ServeCommand
 
         using var allocations = allocationTrace ? new AllocationSampler() : null;
         var synth = new Synth(components);
-        await using var server = await SynthServer.StartAsync(synth, new SynthServerOptions { Port = port, Token = token });
+        await using var server = await SynthServer.StartAsync(synth, new SynthServerOptions { Port = port, Token = token, MaxRealTimeFactor = 0 });
         var startAllocated = GC.GetTotalAllocatedBytes(precise: true);
         Console.WriteLine($"listening port={server.Port} token={server.Token.Value} pid={Environment.ProcessId} components={components}");
 

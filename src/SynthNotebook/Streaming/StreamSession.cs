@@ -19,6 +19,7 @@ internal sealed class StreamSession
     // How long a close waits for a send under way; a send stuck on a client that stopped reading is cut short.
     private static readonly TimeSpan CloseWaitForSend = TimeSpan.FromSeconds(1);
     private const int MaxQueuedReplies = 64;
+    private const double PacingBurstSeconds = 10; // audio a connection may take at once before pacing applies
     private const int MaxCloseReasonBytes = 123; // RFC 6455 §5.5: control frames carry at most 125 bytes
 
     private readonly WebSocket _socket;
@@ -46,6 +47,7 @@ internal sealed class StreamSession
     private int _credits;
     private int _parametersChanged;
     private long _sequence;
+    private long _pacingStart;     // Stopwatch ticks at the first block, for MaxRealTimeFactor
 
     public StreamSession(WebSocket socket, Synth synth, SynthServerOptions options, AccessToken token, string? queryToken,
         StreamStatistics statistics, ChainSlot chain)
@@ -452,6 +454,7 @@ internal sealed class StreamSession
             }
             if (TryTakeCredit())
             {
+                await PaceAsync(abort);
                 await SendBlockAsync(abort);
                 continue;
             }
@@ -461,6 +464,27 @@ internal sealed class StreamSession
                 return;
             }
         }
+    }
+
+    /// <summary>
+    /// Holds a block back while this connection is ahead of MaxRealTimeFactor × real time (past a first burst): a
+    /// client granting without end costs a bounded share of a core. A player, at 1×, never waits here.
+    /// </summary>
+    private ValueTask PaceAsync(CancellationToken abort)
+    {
+        var factor = _options.MaxRealTimeFactor;
+        if (factor <= 0)
+        {
+            return ValueTask.CompletedTask;
+        }
+        if (_pacingStart == 0)
+        {
+            _pacingStart = System.Diagnostics.Stopwatch.GetTimestamp();
+        }
+        var audioSeconds = (double)_sequence * _frame!.BlockSize / _sampleRate;
+        var allowedAt = (audioSeconds - PacingBurstSeconds) / factor;
+        var wait = allowedAt - System.Diagnostics.Stopwatch.GetElapsedTime(_pacingStart).TotalSeconds;
+        return wait <= 0 ? ValueTask.CompletedTask : new ValueTask(Task.Delay(TimeSpan.FromSeconds(wait), abort));
     }
 
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]

@@ -117,6 +117,8 @@ public sealed class SynthServer : IAsyncDisposable, IDisposable
         ParameterGuard.InRange(options.MaxCredits, 1, 1024, nameof(options.MaxCredits));
         ParameterGuard.InRange(options.MaxMessageBytes, 1024, 16 * 1024 * 1024, nameof(options.MaxMessageBytes));
         ParameterGuard.InRange(options.SendTimeout.TotalSeconds, 0.1, 3600, " s", nameof(options.SendTimeout));
+        ParameterGuard.InRange(options.MaxConnections, 1, 65_536, nameof(options.MaxConnections));
+        ParameterGuard.InRange(options.MaxRealTimeFactor, 0, 1e6, "×", nameof(options.MaxRealTimeFactor));
         // Without a token of its own a server uses the process's: one restarted in the same kernel keeps it, so the
         // players that were open reconnect by themselves.
         var token = options.Token is null ? AccessToken.ForThisProcess : new AccessToken(options.Token);
@@ -251,6 +253,13 @@ public sealed class SynthServer : IAsyncDisposable, IDisposable
             return;
         }
 
+        if (_sessions.Count >= _options.MaxConnections)
+        {
+            context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+            await context.Response.WriteAsync(
+                $"The server has {_options.MaxConnections} connections, its limit (SynthServerOptions.MaxConnections); close one, or raise it.\n");
+            return;
+        }
         using var socket = await context.WebSockets.AcceptWebSocketAsync();
         var session = new StreamSession(socket, Synth, _options, Token, context.Request.Query["token"], Statistics, _chain);
         _sessions[session] = 0;

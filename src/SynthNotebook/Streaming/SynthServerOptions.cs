@@ -37,6 +37,16 @@ public sealed class SynthServerOptions
     /// <summary>Largest message a client may send; a bigger one closes the connection with 1009 (message too big).</summary>
     public int MaxMessageBytes { get; set; } = 64 * 1024;
 
+    /// <summary>Most connections at once; one more is answered HTTP 503 before the upgrade, saying so.</summary>
+    public int MaxConnections { get; set; } = 512;
+
+    /// <summary>
+    /// How many times faster than real time one connection may take audio (after a first 10 s, taken at once): a
+    /// player takes 1×; a client that grants without end is paced, not rendered for as fast as a core allows. 0: no
+    /// limit (throughput benchmarks).
+    /// </summary>
+    public double MaxRealTimeFactor { get; set; } = 64;
+
     /// <summary>How long a client may take to accept one message before it is taken to have stopped reading and is dropped.</summary>
     public TimeSpan SendTimeout { get; set; } = TimeSpan.FromSeconds(10);
 

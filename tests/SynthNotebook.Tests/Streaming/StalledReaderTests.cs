@@ -8,7 +8,8 @@ namespace SynthNotebook.Tests.Streaming;
 
 /// <summary>
 /// A client that stops reading (a frozen tab, a debugger on its page) while more is queued for it than its socket
-/// holds: it must not hang the server's stop, its restart on the same port, or another server's start.
+/// holds: it must not hang the server's stop, its restart on the same port, or another server's start. (Pacing is off
+/// here, so that what the client asks for fills the socket at once.)
 /// </summary>
 public sealed class StalledReaderTests
 {
@@ -18,7 +19,7 @@ public sealed class StalledReaderTests
     [Fact]
     public async Task StopEndsWithinABoundWhileAClientNeverReadsAndTheOthersGet1001()
     {
-        var server = await SynthServer.StartAsync(new Synth(), new SynthServerOptions { Port = 0 });
+        var server = await SynthServer.StartAsync(new Synth(), new SynthServerOptions { Port = 0, MaxRealTimeFactor = 0 });
         using var stalled = await StallAsync(server);
         await using var healthy = await StreamClient.OpenAsync(server);
 
@@ -40,11 +41,11 @@ public sealed class StalledReaderTests
     [Fact]
     public async Task ARestartOnTheSamePortAndAnUnrelatedStartDoNotWaitForAClientThatNeverReads()
     {
-        var first = await SynthServer.StartAsync(new Synth(), new SynthServerOptions { Port = 0 });
+        var first = await SynthServer.StartAsync(new Synth(), new SynthServerOptions { Port = 0, MaxRealTimeFactor = 0 });
         using var stalled = await StallAsync(first);
 
-        var restart = SynthServer.StartAsync(new Synth(), new SynthServerOptions { Port = first.Port });
-        var unrelated = SynthServer.StartAsync(new Synth(), new SynthServerOptions { Port = 0 });
+        var restart = SynthServer.StartAsync(new Synth(), new SynthServerOptions { Port = first.Port, MaxRealTimeFactor = 0 });
+        var unrelated = SynthServer.StartAsync(new Synth(), new SynthServerOptions { Port = 0, MaxRealTimeFactor = 0 });
         await using var again = await restart.WaitAsync(Bound);
         await using var other = await unrelated.WaitAsync(Bound);
 
@@ -59,7 +60,7 @@ public sealed class StalledReaderTests
     public async Task AClientThatTakesNothingForTheSendTimeoutIsDroppedAndTheServerCarriesOn()
     {
         await using var server = await SynthServer.StartAsync(new Synth(),
-            new SynthServerOptions { Port = 0, SendTimeout = TimeSpan.FromSeconds(1) });
+            new SynthServerOptions { Port = 0, SendTimeout = TimeSpan.FromSeconds(1), MaxRealTimeFactor = 0 });
         using var stalled = await StallAsync(server);
         await using var healthy = await StreamClient.OpenAsync(server);
 
@@ -79,7 +80,7 @@ public sealed class StalledReaderTests
     {
         // The send timeout is long here: what drops this client is the cap on replies waiting for it.
         await using var server = await SynthServer.StartAsync(new Synth(),
-            new SynthServerOptions { Port = 0, SendTimeout = TimeSpan.FromMinutes(5) });
+            new SynthServerOptions { Port = 0, SendTimeout = TimeSpan.FromMinutes(5), MaxRealTimeFactor = 0 });
         using var stalled = await StallAsync(server);
         await using var healthy = await StreamClient.OpenAsync(server);
 
