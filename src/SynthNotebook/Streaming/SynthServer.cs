@@ -13,7 +13,8 @@ namespace SynthNotebook.Streaming;
 /// Streams a <see cref="Synth"/> to WebSocket clients from Kestrel, on background threads.
 /// <code>await using var server = await SynthServer.StartAsync(synth);   // ws://127.0.0.1:8889/?token=…</code>
 /// Starting a server on a port this process already serves replaces the old server, and every server of a process
-/// shares its token unless given one, so open players reconnect and re-running a notebook cell just works. Stopping is idempotent and leaves no thread, socket or port behind.
+/// shares its token unless given one, so open players reconnect and re-running a notebook cell just works. Stopping is
+/// idempotent, bounded whatever the clients do, and leaves no thread, socket or port behind.
 /// </summary>
 public sealed class SynthServer : IAsyncDisposable, IDisposable
 {
@@ -169,6 +170,11 @@ public sealed class SynthServer : IAsyncDisposable, IDisposable
         {
             await server.StopAsync();
             return null;
+        }
+        catch (IOException error)
+        {
+            await server.StopAsync();
+            throw new InvalidOperationException($"Cannot listen on {options.Address}:{port}: {error.Message}", error);
         }
         server.Port = LocalWebHost.BoundPort(server._app);
         RunningByPort[server.Port] = server;
