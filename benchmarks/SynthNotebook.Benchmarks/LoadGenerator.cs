@@ -538,6 +538,7 @@ internal sealed class LoadOptions
     public string Tiering { get; private set; } = "fast";
     public bool ClientInline { get; private set; } = true;
     public List<string> ServerEnvironment { get; } = [];
+    public bool ProductLimits { get; private set; }
 
     public static LoadOptions Parse(string[] args)
     {
@@ -555,6 +556,7 @@ internal sealed class LoadOptions
                 case "--warmup": o.Warmup = Double(); break;
                 case "--components": o.Components = Int(); break;
                 case "--aged": o.Aged = true; break;
+                case "--product-limits": o.ProductLimits = true; break;
                 case "--seed-mode": o.SeedMode = true; break;
                 case "--port": o.Port = Int(); break;
                 case "--token": o.Token = Next(); break;
@@ -626,6 +628,10 @@ internal sealed class ServerProcess : IAsyncDisposable
         if (options.AllocationTrace)
         {
             start.ArgumentList.Add("--alloc-trace");
+        }
+        if (options.ProductLimits)
+        {
+            start.ArgumentList.Add("--product-limits");
         }
         start.Environment.Remove("SYNTHNOTEBOOK_LOAD_PINNED");
         start.Environment.Remove(LoadGenerator.InlineCompletionsVariable); // the client's setting, not the server's

@@ -10,6 +10,7 @@ return args.FirstOrDefault() switch
     "serve" => await ServeCommand.RunAsync(args[1..]),
     "summarize" => LoadSummary.Run(args[1..]),
     "chart" => ChartCommand.Run(args[1..]),
+    "soak" => await SoakCommand.RunAsync(args[1..]),
     _ => Usage(),
 };
 
@@ -39,6 +40,9 @@ static int Usage()
           chart [--charts N] [--after-warm-up]
               What a chart costs a kernel: the first of a fresh process (or after the extension's warm-up), then
               each further one (ms, MB allocated).
+          soak [--clients N] [--duration S] [--storm CYCLES]
+              The server as users run it, N real-time players plus a client that never reads, an error flooder
+              and a reconnect storm at once: blocks per player, gaps, server RSS and threads, stop time.
           summarize FILE.jsonl...
               Medians per configuration of the JSON lines written by load, as a markdown table.
         """);

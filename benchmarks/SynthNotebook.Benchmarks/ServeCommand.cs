@@ -27,6 +27,7 @@ internal static class ServeCommand
         var aged = false;
         string? token = null;
         var allocationTrace = false;
+        var productLimits = false;
         for (var i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -36,13 +37,20 @@ internal static class ServeCommand
                 case "--aged": aged = true; break;
                 case "--token": token = args[++i]; break;
                 case "--alloc-trace": allocationTrace = true; break;
+                case "--product-limits": productLimits = true; break;
                 default: Console.Error.WriteLine($"serve: unknown argument {args[i]}"); return 2;
             }
         }
 
         using var allocations = allocationTrace ? new AllocationSampler() : null;
         var synth = new Synth(components);
-        await using var server = await SynthServer.StartAsync(synth, new SynthServerOptions { Port = port, Token = token, MaxRealTimeFactor = 0 });
+        await using var server = await SynthServer.StartAsync(synth, new SynthServerOptions
+        {
+            Port = port,
+            Token = token,
+            // Raw throughput unless asked for the server as users run it (pacing greedy clients; the soak).
+            MaxRealTimeFactor = productLimits ? new SynthServerOptions().MaxRealTimeFactor : 0,
+        });
         var startAllocated = GC.GetTotalAllocatedBytes(precise: true);
         Console.WriteLine($"listening port={server.Port} token={server.Token.Value} pid={Environment.ProcessId} components={components}");
 
