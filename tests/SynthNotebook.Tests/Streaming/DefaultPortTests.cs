@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using SynthNotebook.Streaming;
 using SynthNotebook.Synthesis;
 using SynthNotebook.Tests.Notebook.Kernel;

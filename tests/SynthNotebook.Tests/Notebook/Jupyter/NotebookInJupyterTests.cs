@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using System.Text.Json;
 using SynthNotebook.Synthesis;
 using SynthNotebook.Tests.Notebook.Charts;

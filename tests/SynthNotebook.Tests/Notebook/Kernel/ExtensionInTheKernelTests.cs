@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 using System.Reflection;
 using System.Runtime.Loader;
 using Microsoft.DotNet.Interactive.Formatting;

@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using System.Net.WebSockets;
 using System.Text.Json;
 using SynthNotebook.Processing;
