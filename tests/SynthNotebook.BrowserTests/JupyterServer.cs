@@ -49,18 +49,9 @@ public sealed partial class JupyterServer : IDisposable
         probe.Start();
         var port = ((System.Net.IPEndPoint)probe.LocalEndpoint).Port;
         probe.Stop();
-        var start = new ProcessStartInfo(JupyterSetup.Jupyter,
+        var start = JupyterSetup.StartInfo(JupyterSetup.Jupyter,
             ["notebook", "--no-browser", "--ip=127.0.0.1", $"--port={port}", $"--NotebookApp.token={token}", "--allow-root",
-             $"--notebook-dir={folder}"])
-        {
-            WorkingDirectory = folder,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        foreach (var (name, value) in JupyterSetup.Environment())
-        {
-            start.Environment[name] = value;
-        }
+             $"--notebook-dir={folder}"], folder);
         var server = new JupyterServer(Process.Start(start)!, token);
         var listening = new TaskCompletionSource<Uri>(TaskCreationOptions.RunContinuationsAsynchronously);
         void OnLine(object _, DataReceivedEventArgs e)

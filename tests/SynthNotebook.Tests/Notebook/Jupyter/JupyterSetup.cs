@@ -63,12 +63,18 @@ public static class JupyterSetup
     public static (int ExitCode, string Output) Run(string file, IEnumerable<string> arguments, string workingDirectory, TimeSpan limit)
         => Run(file, arguments, workingDirectory, limit, Environment());
 
-    private static (int ExitCode, string Output) Run(string file, IEnumerable<string> arguments, string workingDirectory, TimeSpan limit,
+    /// <summary>How a process of the tests' Jupyter runs: in <paramref name="workingDirectory"/>, with its environment, its
+    /// output (and, when asked, its input) redirected to the caller.</summary>
+    public static ProcessStartInfo StartInfo(string file, IEnumerable<string> arguments, string workingDirectory, bool input = false)
+        => StartInfo(file, arguments, workingDirectory, input, Environment());
+
+    private static ProcessStartInfo StartInfo(string file, IEnumerable<string> arguments, string workingDirectory, bool input,
         Dictionary<string, string> environment)
     {
         var start = new ProcessStartInfo(file, arguments)
         {
             WorkingDirectory = workingDirectory,
+            RedirectStandardInput = input,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
@@ -76,7 +82,13 @@ public static class JupyterSetup
         {
             start.Environment[name] = value;
         }
-        using var process = Process.Start(start)!;
+        return start;
+    }
+
+    private static (int ExitCode, string Output) Run(string file, IEnumerable<string> arguments, string workingDirectory, TimeSpan limit,
+        Dictionary<string, string> environment)
+    {
+        using var process = Process.Start(StartInfo(file, arguments, workingDirectory, input: false, environment))!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         if (!process.WaitForExit(limit))

@@ -35,7 +35,7 @@ public sealed class NotebookInJupyterTests
         Assert.Equal("log", Assert.Single(Figure.AllInHtml(notebook.Cell("Plot.Spectrum(synth)").Html)).XAxisType);
         Assert.DoesNotContain(notebook.Cells.Skip(1), c => c.Html.Contains("plotly.js v2.28.0", StringComparison.Ordinal));
 
-        // The server on a free port (not 8889), the player bound to it, the stop cell's card.
+        // The server on a free port (not the default one), the player bound to it, the stop cell's card.
         var card = notebook.Cell("var server = SynthServer.Start(synth);").Html;
         var port = int.Parse(System.Text.RegularExpressions.Regex.Match(card, @"127\.0\.0\.1:(\d+)").Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
         Assert.NotEqual(global::SynthNotebook.Streaming.SynthServerOptions.DefaultPort, port);

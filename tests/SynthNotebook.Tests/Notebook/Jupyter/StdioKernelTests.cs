@@ -20,17 +20,7 @@ public sealed partial class StdioKernelTests
     public async Task QuitEndsTheKernelAndStopsTheServerFirst()
     {
         var folder = JupyterSetup.NotebookFolder(NotebookDocument.IpynbPath);
-        var start = new ProcessStartInfo(JupyterSetup.KernelTool, ["stdio"])
-        {
-            WorkingDirectory = folder,
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        foreach (var (name, value) in JupyterSetup.Environment())
-        {
-            start.Environment[name] = value;
-        }
+        var start = JupyterSetup.StartInfo(JupyterSetup.KernelTool, ["stdio"], folder, input: true);
         using var kernel = Process.Start(start)!;
         kernel.ErrorDataReceived += (_, _) => { };
         kernel.BeginErrorReadLine();

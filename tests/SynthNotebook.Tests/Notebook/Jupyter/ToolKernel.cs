@@ -24,18 +24,8 @@ public sealed class ToolKernel : IDisposable
     /// <summary>Starts a kernel in <paramref name="folder"/> (its NuGet.config finds the fresh package).</summary>
     public static async Task<ToolKernel> StartAsync(string folder)
     {
-        var start = new ProcessStartInfo("/usr/bin/python3", [Path.Combine(AppContext.BaseDirectory, "kernel_driver.py"), folder])
-        {
-            WorkingDirectory = folder,
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        foreach (var (name, value) in JupyterSetup.Environment())
-        {
-            start.Environment[name] = value;
-        }
-        var driver = Process.Start(start)!;
+        var driver = Process.Start(JupyterSetup.StartInfo("/usr/bin/python3",
+            [Path.Combine(AppContext.BaseDirectory, "kernel_driver.py"), folder], folder, input: true))!;
         driver.ErrorDataReceived += (_, _) => { }; // the kernel's and the driver's logs, not read
         driver.BeginErrorReadLine();
         var ready = await ReadAnswerAsync(driver);

@@ -146,7 +146,7 @@ public sealed class NotebookInTheKernelTests
     }
 }
 
-/// <summary>The notebook's servers start on a free port in tests (a user's demo or Jupyter may hold 8889).</summary>
+/// <summary>The notebook's servers start on a free port in tests (a user's demo or Jupyter may hold the default one).</summary>
 internal sealed class DefaultPortForTests : IDisposable
 {
     private readonly string? _previous = Environment.GetEnvironmentVariable(SynthServerOptions.PortVariable);
