@@ -1,4 +1,3 @@
-using System.Net.WebSockets;
 using SynthNotebook.Tests.Streaming;
 
 namespace SynthNotebook.Tests.Demo;
@@ -48,15 +47,11 @@ public sealed class DemoCommandLineTests
     {
         using var demo = DemoProcess.Start("--port", "0");
         var page = await demo.PageAsync();
-        var token = System.Web.HttpUtility.ParseQueryString(page.Query)["token"]!;
-        await using var listener = await StreamClient.ConnectAsync(new Uri($"ws://{page.Authority}/"));
-        await listener.HelloAsync(token);
+        await using var listener = await StreamClient.ListenAtAsync(page);
 
         demo.Signal(signal);
 
-        var (status, reason) = await listener.ReceiveCloseAsync();
-        Assert.Equal(WebSocketCloseStatus.EndpointUnavailable, status);
-        Assert.Equal("The server is stopping.", reason);
+        await listener.AssertServerStoppedAsync();
         Assert.Equal(0, await demo.ExitCodeAsync());
         Assert.Contains($"Stopped on {name} after", demo.Output);
         Ports.AssertFree(page.Port);

@@ -31,9 +31,7 @@ public sealed class StalledReaderTests
         Assert.Contains("503", refused.Message);
         await stop.WaitAsync(Bound);
 
-        var (status, reason) = await healthy.ReceiveCloseAsync();
-        Assert.Equal(WebSocketCloseStatus.EndpointUnavailable, status);
-        Assert.Equal("The server is stopping.", reason);
+        await healthy.AssertServerStoppedAsync();
         Ports.AssertFree(server.Port);
         Assert.True(clock.Elapsed < Bound, $"stop took {clock.Elapsed}");
     }
@@ -65,12 +63,7 @@ public sealed class StalledReaderTests
         await using var healthy = await StreamClient.OpenAsync(server);
 
         // Waiting for a state, not a time: the stalled connection is gone once only the healthy one is counted.
-        var deadline = Stopwatch.StartNew();
-        while (server.Statistics.Clients != 1)
-        {
-            Assert.True(deadline.Elapsed < Bound, $"the stalled client was not dropped: {server.Statistics.Clients} clients");
-            await Task.Delay(20);
-        }
+        await WaitUntilAsync(() => server.Statistics.Clients == 1, () => $"the stalled client was not dropped: {server.Statistics.Clients} clients");
         await healthy.SendCreditAsync(1);
         Assert.Equal(0UL, (await healthy.ReceiveBlockAsync()).Sequence);
     }
@@ -85,7 +78,6 @@ public sealed class StalledReaderTests
         await using var healthy = await StreamClient.OpenAsync(server);
 
         var flood = Encoding.UTF8.GetBytes("""{"op":"credit","blocks":64}""");
-        var deadline = Stopwatch.StartNew();
         try
         {
             for (var i = 0; i < 100_000 && server.Statistics.Clients == 2; i++)
@@ -97,11 +89,7 @@ public sealed class StalledReaderTests
         {
             // the server has aborted the connection under the flood
         }
-        while (server.Statistics.Clients != 1)
-        {
-            Assert.True(deadline.Elapsed < Bound, $"the flooding client was not closed: {server.Statistics.Clients} clients");
-            await Task.Delay(20);
-        }
+        await WaitUntilAsync(() => server.Statistics.Clients == 1, () => $"the flooding client was not closed: {server.Statistics.Clients} clients");
         await healthy.SendCreditAsync(1);
         Assert.Equal(0UL, (await healthy.ReceiveBlockAsync()).Sequence);
     }
@@ -122,12 +110,18 @@ public sealed class StalledReaderTests
             await socket.SendAsync(Encoding.UTF8.GetBytes("""{"op":"credit","blocks":64}"""), WebSocketMessageType.Text, true, CancellationToken.None);
         }
         // Loopback sockets take a few MB between them: past 64 blocks (16 MB) the server's sends are stuck.
+        await WaitUntilAsync(() => server.Statistics.BlocksSent - before >= 8, () => "the stalling client was never sent anything");
+        return socket;
+    }
+
+    // A state the server reaches by itself, polled within the bound.
+    private static async Task WaitUntilAsync(Func<bool> reached, Func<string> failure)
+    {
         var deadline = Stopwatch.StartNew();
-        while (server.Statistics.BlocksSent - before < 8)
+        while (!reached())
         {
-            Assert.True(deadline.Elapsed < Bound, "the stalling client was never sent anything");
+            Assert.True(deadline.Elapsed < Bound, failure());
             await Task.Delay(10);
         }
-        return socket;
     }
 }

@@ -98,6 +98,29 @@ internal sealed class StreamClient : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// A listener of the server a program or cell printed the address of (its page or socket URL, with ?token=):
+    /// connected to that server's root, hello said with that token.
+    /// </summary>
+    public static async Task<StreamClient> ListenAtAsync(Uri printedUrl)
+    {
+        var client = await ConnectAsync(new Uri($"ws://{printedUrl.Authority}/"));
+        try
+        {
+            await client.HelloAsync(System.Web.HttpUtility.ParseQueryString(printedUrl.Query)["token"]);
+            return client;
+        }
+        catch
+        {
+            await client.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>The first ws://127.0.0.1:PORT/?token=… in what a program or cell printed.</summary>
+    public static Uri WebSocketUrlIn(string printed) =>
+        new(System.Text.RegularExpressions.Regex.Match(printed, @"ws://127\.0\.0\.1:\d+/\?token=[\w-]+").Value);
+
     public static Uri Url(int port, string? queryToken = null)
         => new(queryToken is null ? $"ws://127.0.0.1:{port}/" : $"ws://127.0.0.1:{port}/?token={Uri.EscapeDataString(queryToken)}");
 
@@ -283,6 +306,14 @@ internal sealed class StreamClient : IAsyncDisposable
                 return (message.CloseStatus, message.CloseDescription);
             }
         }
+    }
+
+    /// <summary>Reads until the close frame and asserts it is a stopping server's: 1001 with its reason.</summary>
+    public async Task AssertServerStoppedAsync()
+    {
+        var (status, reason) = await ReceiveCloseAsync();
+        Assert.Equal(WebSocketCloseStatus.EndpointUnavailable, status);
+        Assert.Equal("The server is stopping.", reason);
     }
 
     /// <summary>The next message must be the close frame (nothing else before it).</summary>

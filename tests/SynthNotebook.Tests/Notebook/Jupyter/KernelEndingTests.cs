@@ -1,5 +1,3 @@
-using System.Net.WebSockets;
-using System.Text.RegularExpressions;
 using SynthNotebook.Tests.Notebook.Kernel;
 using SynthNotebook.Tests.Streaming;
 
@@ -10,7 +8,7 @@ namespace SynthNotebook.Tests.Notebook.Jupyter;
 /// free. (Jupyter's Interrupt sends SIGINT, which ends a dotnet-interactive 1.0.712001 kernel.)
 /// </summary>
 [Collection(KernelCollection.Name)]
-public sealed partial class KernelEndingTests
+public sealed class KernelEndingTests
 {
     [Fact]
     public async Task JupytersShutdownStopsTheServer() => await EndAsync(kernel => kernel.ShutdownAsync());
@@ -27,14 +25,11 @@ public sealed partial class KernelEndingTests
     {
         using var kernel = await ToolKernel.StartAsync(JupyterSetup.NotebookFolder(NotebookDocument.IpynbPath));
         var url = await StartServerAsync(kernel);
-        await using var listener = await StreamClient.ConnectAsync(new Uri($"ws://{url.Authority}/"));
-        await listener.HelloAsync(Token(url));
+        await using var listener = await StreamClient.ListenAtAsync(url);
 
         await end(kernel);
 
-        var (status, reason) = await listener.ReceiveCloseAsync();
-        Assert.Equal(WebSocketCloseStatus.EndpointUnavailable, status);
-        Assert.Equal("The server is stopping.", reason);
+        await listener.AssertServerStoppedAsync();
         Ports.AssertFree(url.Port);
     }
 
@@ -44,11 +39,6 @@ public sealed partial class KernelEndingTests
         Assert.Empty(loadErrors);
         var (html, errors) = await kernel.RunAsync("var server = SynthServer.Start(new Synth(), port: 0);\nserver.WebSocketUrl.ToString()");
         Assert.Empty(errors);
-        return new Uri(WebSocketUrl().Match(string.Concat(html)).Value);
+        return StreamClient.WebSocketUrlIn(string.Concat(html));
     }
-
-    private static string Token(Uri url) => System.Web.HttpUtility.ParseQueryString(url.Query)["token"]!;
-
-    [GeneratedRegex(@"ws://127\.0\.0\.1:\d+/\?token=[\w-]+")]
-    private static partial Regex WebSocketUrl();
 }

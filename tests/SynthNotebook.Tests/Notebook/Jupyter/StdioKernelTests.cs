@@ -1,7 +1,5 @@
 using System.Diagnostics;
-using System.Net.WebSockets;
 using System.Text.Json;
-using System.Text.RegularExpressions;
 using SynthNotebook.Tests.Notebook.Kernel;
 using SynthNotebook.Tests.Streaming;
 
@@ -12,7 +10,7 @@ namespace SynthNotebook.Tests.Notebook.Jupyter;
 /// ends the process through ProcessExit alone, and the server a cell started still stops first.
 /// </summary>
 [Collection(KernelCollection.Name)]
-public sealed partial class StdioKernelTests
+public sealed class StdioKernelTests
 {
     private static readonly TimeSpan Limit = TimeSpan.FromMinutes(5);
 
@@ -27,15 +25,12 @@ public sealed partial class StdioKernelTests
         try
         {
             await SubmitAsync(kernel, "1", $"#r \"nuget: SynthNotebook, {PackedPackage.Version}\"\nusing SynthNotebook.Streaming;\nusing SynthNotebook.Synthesis;");
-            var url = new Uri(WebSocketUrl().Match(await SubmitAsync(kernel, "2", "var server = SynthServer.Start(new Synth(), port: 0);\nserver.WebSocketUrl.ToString()")).Value);
-            await using var listener = await StreamClient.ConnectAsync(new Uri($"ws://{url.Authority}/"));
-            await listener.HelloAsync(System.Web.HttpUtility.ParseQueryString(url.Query)["token"]);
+            var url = StreamClient.WebSocketUrlIn(await SubmitAsync(kernel, "2", "var server = SynthServer.Start(new Synth(), port: 0);\nserver.WebSocketUrl.ToString()"));
+            await using var listener = await StreamClient.ListenAtAsync(url);
 
             await SendAsync(kernel, "3", "Quit", new { });
 
-            var (status, reason) = await listener.ReceiveCloseAsync();
-            Assert.Equal(WebSocketCloseStatus.EndpointUnavailable, status);
-            Assert.Equal("The server is stopping.", reason);
+            await listener.AssertServerStoppedAsync();
             using var ended = new CancellationTokenSource(Limit);
             await kernel.WaitForExitAsync(ended.Token);
             Ports.AssertFree(url.Port);
@@ -90,7 +85,4 @@ public sealed partial class StdioKernelTests
         }
         throw new InvalidOperationException("The kernel ended before the cell did.");
     }
-
-    [GeneratedRegex(@"ws://127\.0\.0\.1:\d+/\?token=[\w-]+")]
-    private static partial Regex WebSocketUrl();
 }
