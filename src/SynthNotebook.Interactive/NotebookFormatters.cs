@@ -7,14 +7,11 @@ using SynthNotebook.Synthesis;
 namespace SynthNotebook.Interactive;
 
 /// <summary>How a notebook shows SynthNotebook's values: the library renders the HTML, this only registers it.</summary>
-public static class NotebookFormatters
+internal static class NotebookFormatters
 {
     private static int _registered;
 
-    /// <summary>True once the formatters are registered (the first load of the extension does it, once per process).</summary>
-    public static bool IsRegistered => Volatile.Read(ref _registered) == 1;
-
-    /// <summary>Registers the formatters; later calls do nothing.</summary>
+    /// <summary>Registers the formatters, once per process; later calls do nothing.</summary>
     public static void Register()
     {
         if (Interlocked.Exchange(ref _registered, 1) != 0)
