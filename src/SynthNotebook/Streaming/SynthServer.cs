@@ -206,6 +206,7 @@ public sealed class SynthServer : IAsyncDisposable, IDisposable
     {
         EnsureThreadPoolHeadroom();
         var app = LocalWebHost.Build(options.Address, port, GracefulStop);
+        CloseReasonUpgrade.Use(app);
         app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(20) });
         return app;
     }

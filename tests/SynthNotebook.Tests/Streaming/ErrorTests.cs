@@ -136,7 +136,7 @@ public class ErrorTests
     }
 
     [Fact]
-    public async Task InvalidUtf8TextIsClosedAsInvalidPayload()
+    public async Task InvalidUtf8TextIsClosedAsInvalidPayloadWithAReason()
     {
         // The WebSocket layer validates text messages before the session sees them (RFC 6455 §8.1).
         await using var server = await StreamTest.StartAsync(new Synth());
@@ -146,9 +146,10 @@ public class ErrorTests
 
         using var timeout = new CancellationTokenSource(StreamClient.Timeout);
         await client.Socket.SendAsync(text, WebSocketMessageType.Text, true, timeout.Token);
-        var (status, _) = await client.ReceiveCloseNextAsync();
+        var (status, reason) = await client.ReceiveCloseNextAsync();
 
         Assert.Equal(WebSocketCloseStatus.InvalidPayloadData, status);
+        Assert.Contains("not valid UTF-8", reason);
         Assert.Equal([0UL, 1UL], (await bystander.TakeBlocksAsync(2)).Select(b => b.Sequence));
     }
 
