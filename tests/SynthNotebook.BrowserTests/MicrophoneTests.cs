@@ -105,7 +105,7 @@ public sealed class MicrophoneTests(MicrophoneBrowserFixture browser, ITestOutpu
         Assert.Contains("mic→out p50", stats.Status);
         // The devices' own latency, which the round trip leaves out, is shown beside it (the browser's estimate).
         var parts = await page.Player(0).EvaluateAsync<double[]>(
-            "root => { const p = root.synthPlayer; return [p.context.baseLatency, p.context.outputLatency, p.stream.getAudioTracks()[0].getSettings().latency ?? 0, p.deviceLatencyMs()]; }");
+            "root => { const p = root.synthPlayer; return [p.context.baseLatency, p.context.outputLatency, p.graph.stream.getAudioTracks()[0].getSettings().latency ?? 0, p.graph.deviceLatencyMs()]; }");
         output.WriteLine($"devices: base {parts[0] * 1000:0.0} ms, output {parts[1] * 1000:0.0} ms, input {parts[2] * 1000:0.0} ms");
         Assert.True(parts[3] > 0, $"device latency {parts[3]} ms");
         Assert.Equal((parts[0] + parts[1] + parts[2]) * 1000, parts[3], 6);

@@ -14,6 +14,30 @@ public static class PlayedAudio
     /// <summary>The shortest run of exact zeros that is a gap: a running synth never plays two in a row.</summary>
     private const int MinGap = 2;
 
+    /// <summary>The AudioWorklet's render quantum: the length of the player's fades (the fallback node fades over its 1024).</summary>
+    public const int Quantum = 128;
+
+    // The player's concealment (Player/concealment.js), to the bit: a sample times the ramp's gain, in double, rounded to float.
+    private static float FadeOut(float sample, int k, int length) => (float)(sample * (1 - (k + 1) / (double)length));
+
+    private static float FadeIn(float sample, int k, int length) => (float)(sample * ((k + 1) / (double)length));
+
+    private static bool FadesAt(float[] captured, int at, float[] reference, int from, int length, Func<float, int, int, float> fade)
+    {
+        if (at < 0 || at + length > captured.Length || from + length > reference.Length)
+        {
+            return false;
+        }
+        for (var k = 0; k < length; k++)
+        {
+            if (captured[at + k] != fade(reference[from + k], k, length))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /// <summary>
     /// The stream as the server renders it for one listener: a fresh voice of a default synth at the listener's rate,
     /// block by block, with each change applied before its block.
@@ -44,17 +68,17 @@ public static class PlayedAudio
     /// Where the stream's first samples appear in the capture (the recorder starts before the first block). Once two
     /// samples have matched, a run of zeros (an underrun's silence, see <see cref="CutGaps"/>) is stepped over.
     /// </summary>
-    public static int FindStart(float[] captured, float[] reference, int probe = 512)
-        => TryFindStart(captured, reference, probe) is var start and >= 0 ? start
+    public static int FindStart(float[] captured, float[] reference, int probe = 512, int quantum = Quantum)
+        => TryFindStart(captured, reference, probe, quantum) is var start and >= 0 ? start
             : throw new Xunit.Sdk.XunitException(
                 $"The first {probe} samples of the stream never appear in the {captured.Length}-sample capture.");
 
     /// <summary>As <see cref="FindStart"/>, or -1 where the stream's first samples never appear intact.</summary>
-    public static int TryFindStart(float[] captured, float[] reference, int probe = 512)
+    public static int TryFindStart(float[] captured, float[] reference, int probe = 512, int quantum = Quantum)
     {
         for (var start = 0; start + probe <= captured.Length; start++)
         {
-            if (StartsHere(captured, start, reference, probe))
+            if (StartsHere(captured, start, reference, probe, quantum))
             {
                 return start;
             }
@@ -62,10 +86,17 @@ public static class PlayedAudio
         return -1;
     }
 
-    private static bool StartsHere(float[] captured, int start, float[] reference, int probe)
+    // The player fades its first quantum in (or plays it as it is, where nothing concealed), then plays on exactly.
+    private static bool StartsHere(float[] captured, int start, float[] reference, int probe, int quantum)
     {
         var at = start;
-        for (var matched = 0; matched < probe; matched++, at++)
+        var matched = 0;
+        if (FadesAt(captured, start, reference, 0, quantum, FadeIn) && captured[start + quantum - 1] != 0)
+        {
+            at += quantum;
+            matched = quantum;
+        }
+        for (; matched < probe; matched++, at++)
         {
             if (matched >= 2 && ZerosAt(captured, at) is var run and >= MinGap)
             {
@@ -94,28 +125,66 @@ public static class PlayedAudio
     }
 
     /// <summary>
-    /// The stream as played from <paramref name="start"/> with each underrun's silence cut out, and where those gaps were.
-    /// A gap is a run of two or more exact zeros: a running synth never plays one (its very first sample, all phases
-    /// at zero, is a single zero).
+    /// The stream as played from <paramref name="start"/>, with each underrun's concealment undone, and where its
+    /// silences were. The player fades a quantum out before an underrun's silence and one in after it (and at the
+    /// start); a faded sample counts as played only when it is, to the bit, the reference sample times the fade's gain,
+    /// and then the stream holds the reference sample. A gap is a run of two or more exact zeros (a running synth never
+    /// plays one: its very first sample, all phases at zero, is a single zero), faded around or not (the fallback node
+    /// inserts silent quanta of its own). Samples that are neither are kept as played, for the caller's comparison.
     /// </summary>
-    public static (float[] Stream, Gap[] Gaps) CutGaps(float[] captured, int start)
+    public static (float[] Stream, Gap[] Gaps) CutGaps(float[] captured, int start, float[] reference, int quantum = Quantum)
     {
         var stream = new List<float>(captured.Length - start);
         var gaps = new List<Gap>();
-        for (var i = start; i < captured.Length;)
+        var i = start;
+        RestoreFadeIn();
+        while (i < captured.Length)
         {
+            var j = stream.Count;
+            if (j < reference.Length && captured[i] != reference[j] && TryRestoreFadeOut())
+            {
+                continue;
+            }
             var run = ZerosAt(captured, i);
             if (run >= MinGap)
             {
-                gaps.Add(new Gap(stream.Count, run));
+                // A fade in whose first sample is the stream's own zero belongs to the fade, not the gap.
+                var faded = FadesAt(captured, i + run - 1, reference, j, quantum, FadeIn) ? run - 1 : run;
+                gaps.Add(new Gap(j, faded));
+                i += faded;
+                RestoreFadeIn();
+                continue;
             }
-            else
-            {
-                stream.AddRange(captured.AsSpan(i, Math.Max(run, 1)));
-            }
-            i += Math.Max(run, 1);
+            stream.Add(captured[i++]);
         }
         return (stream.ToArray(), gaps.ToArray());
+
+        void RestoreFadeIn()
+        {
+            var j = stream.Count;
+            if (FadesAt(captured, i, reference, j, quantum, FadeIn))
+            {
+                stream.AddRange(reference.AsSpan(j, quantum));
+                i += quantum;
+            }
+        }
+
+        // A fade out starts here, or one sample back where the stream's sample there was a zero (a zero fades to itself).
+        bool TryRestoreFadeOut()
+        {
+            var j = stream.Count;
+            for (var back = 0; back <= 1 && back <= j && i - back >= start; back++)
+            {
+                if ((back == 0 || captured[i - 1] == 0) && FadesAt(captured, i - back, reference, j - back, quantum, FadeOut))
+                {
+                    stream.RemoveRange(j - back, back);
+                    stream.AddRange(reference.AsSpan(j - back, quantum));
+                    i += quantum - back;
+                    return true;
+                }
+            }
+            return false;
+        }
     }
 
     private static int ZerosAt(float[] captured, int at)
@@ -138,7 +207,7 @@ public static class PlayedAudio
         bool allowUnderrunGaps, string about)
     {
         var start = FindStart(captured, reference);
-        var (stream, gaps) = CutGaps(captured, start);
+        var (stream, gaps) = CutGaps(captured, start, reference);
         var where = $"the capture starts the stream at {start}, underrun gaps [{string.Join(", ", gaps)}]; {about}";
         Assert.True(allowUnderrunGaps || gaps.Length == 0, $"a gap in what was played ({where})");
         Assert.True(stream.Length >= minSamples, $"only {stream.Length} samples played after the first ({where})");

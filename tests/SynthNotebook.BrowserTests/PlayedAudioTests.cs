@@ -11,7 +11,7 @@ public sealed class PlayedAudioTests
         var captured = new float[100].Concat(reference[..1000]).Concat(new float[300]).Concat(reference[1000..]).ToArray();
 
         var start = PlayedAudio.FindStart(captured, reference);
-        var (stream, gaps) = PlayedAudio.CutGaps(captured, start);
+        var (stream, gaps) = PlayedAudio.CutGaps(captured, start, reference);
 
         Assert.Equal(100, start);
         Assert.Equal([new Gap(1000, 300)], gaps);
@@ -52,7 +52,7 @@ public sealed class PlayedAudioTests
         var captured = new float[300].Concat(reference[..100]).Concat(new float[128]).Concat(reference[100..]).ToArray();
 
         var start = PlayedAudio.FindStart(captured, reference);
-        var (stream, gaps) = PlayedAudio.CutGaps(captured, start);
+        var (stream, gaps) = PlayedAudio.CutGaps(captured, start, reference);
 
         Assert.Equal(300, start);
         Assert.Equal([new Gap(100, 128)], gaps);
@@ -65,8 +65,61 @@ public sealed class PlayedAudioTests
         var reference = PlayedAudio.Reference(44_100, 256, 1024);
         Assert.Equal(0f, reference[0]);
 
-        var (stream, gaps) = PlayedAudio.CutGaps(reference, 0);
+        var (stream, gaps) = PlayedAudio.CutGaps(reference, 0, reference);
 
+        Assert.Empty(gaps);
+        Assert.Equal(reference, stream);
+    }
+
+    // The player's concealment, done by hand: the quantum before the silence fades out, the one after it fades in.
+    private static float[] Conceal(float[] reference, int silenceBefore, int silence)
+    {
+        var played = reference.ToArray();
+        for (var k = 0; k < PlayedAudio.Quantum; k++)
+        {
+            played[silenceBefore - PlayedAudio.Quantum + k] = (float)(reference[silenceBefore - PlayedAudio.Quantum + k] * (1 - (k + 1) / 128.0));
+            played[silenceBefore + k] = (float)(reference[silenceBefore + k] * ((k + 1) / 128.0));
+        }
+        return [.. played[..silenceBefore], .. new float[silence], .. played[silenceBefore..]];
+    }
+
+    [Fact]
+    public void AConcealedUnderrunIsUndoneToTheStreamAndItsSilenceIsAGap()
+    {
+        var reference = PlayedAudio.Reference(48_000, 256, 4096);
+        var captured = new float[64].Concat(Conceal(reference, 2048, 700)).ToArray();
+
+        var (stream, gaps, start) = PlayedAudio.AssertPlayed(captured, reference, 4096, allowUnderrunGaps: true, "test");
+
+        Assert.Equal(64, start);
+        Assert.Equal([new Gap(2048, 700)], gaps);
+        Assert.Equal(reference, stream);
+    }
+
+    [Fact]
+    public void AFadeThatIsNotTheConcealmentsToTheBitIsAMismatch()
+    {
+        var reference = PlayedAudio.Reference(48_000, 256, 4096);
+        var captured = Conceal(reference, 2048, 700);
+        captured[2048 - 10] *= 0.999f;   // a ramp, but not the player's
+
+        Assert.Throws<Xunit.Sdk.TrueException>(() => PlayedAudio.AssertPlayed(captured, reference, 4096, allowUnderrunGaps: true, "test"));
+    }
+
+    [Fact]
+    public void TheStartsFadeInIsFound()
+    {
+        var reference = PlayedAudio.Reference(48_000, 256, 4096);
+        var played = reference.ToArray();
+        for (var k = 0; k < PlayedAudio.Quantum; k++)
+        {
+            played[k] = (float)(reference[k] * ((k + 1) / 128.0));
+        }
+        var captured = new float[500].Concat(played).ToArray();
+
+        var (stream, gaps, start) = PlayedAudio.AssertPlayed(captured, reference, 4096, allowUnderrunGaps: false, "test");
+
+        Assert.Equal(500, start);
         Assert.Empty(gaps);
         Assert.Equal(reference, stream);
     }

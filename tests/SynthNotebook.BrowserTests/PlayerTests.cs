@@ -72,7 +72,7 @@ public sealed class PlayerTests(BrowserFixture browser, ITestOutputHelper output
         var changes = new List<FrequencyChange>();
         var reference = PlayedAudio.Reference(SampleRate, BlockSize, capture.Samples.Length);
         var start = PlayedAudio.FindStart(capture.Samples, reference);
-        var (stream, gaps) = PlayedAudio.CutGaps(capture.Samples, start);
+        var (stream, gaps) = PlayedAudio.CutGaps(capture.Samples, start, reference);
         var latencies = new List<double>();
         foreach (var (frequency, move) in sent.Zip(capture.MoveFrames))
         {
@@ -139,6 +139,57 @@ public sealed class PlayerTests(BrowserFixture browser, ITestOutputHelper output
         output.WriteLine($"steady from {steadyFrom / (double)SampleRate:0.00} s; start-up gaps {gaps.Length - steadyGaps.Length}; " +
                          $"buffered {stats.BufferedMs:0.0} ms, target {stats.TargetMs:0.0} ms, floor {stats.FloorMs:0.0} ms, " +
                          $"late {stats.Late}, {stats.Status}");
+    }
+
+    [Fact]
+    public async Task AStalledNetworkIsAConcealedDipNotAClickAndTheCushionGrowsThenThinsAgain()
+    {
+        const int SampleRate = 48_000;
+        await using var server = await SynthServer.StartAsync(new Synth(), new SynthServerOptions { Port = 0 });
+        await using var page = await PlayerPage.OpenAsync(browser.Browser,
+            PlayerWidget.Html(server, new PlayerOptions { SampleRate = SampleRate }));
+        await page.PlayAsync();
+        await page.WaitForAsync(0, "s => s.targetMs <= s.floorMs + 0.5", timeoutMs: 20_000);
+        var calm = await page.StatsAsync();
+
+        // 100 ms without a delivery, far more than the 24 ms cushion holds: the ring runs dry.
+        await page.Player(0).EvaluateAsync("root => root.synthPlayer.stall(100)");
+        await page.WaitForAsync(0, $"s => s.underruns > {calm.Underruns}");
+        // The held blocks arrive 100 ms late: the cushion grows to outlast such a delivery.
+        await page.WaitForAsync(0, "s => s.floorMs > 60");
+        var stalled = await page.StatsAsync();
+        await page.CaptureMoreAsync(0, 0.5, SampleRate);
+        var capture = await page.CaptureAsync();
+
+        // Every underrun was concealed, and the cushion grew at once, saying why.
+        Assert.Equal(stalled.Underruns, stalled.Concealed);
+        Assert.True(stalled.TargetMs > calm.TargetMs, $"the cushion grew: {calm.TargetMs:0.0} → {stalled.TargetMs:0.0} ms; {stalled.Status}");
+        // What was played is the stream, sample for sample, apart from the silences (the fades around them undone to
+        // the bit: PlayedAudio), and no sample is lost.
+        var reference = PlayedAudio.Reference(SampleRate, BlockSize, capture.Samples.Length);
+        var (_, gaps, start) = PlayedAudio.AssertPlayed(capture.Samples, reference, SampleRate, allowUnderrunGaps: true, $"{stalled}");
+        Assert.Contains(gaps, gap => gap.Length >= 0.05 * SampleRate);
+        // A dip, not a click: no step between neighbouring samples larger than the signal's own plus one ramp step (a
+        // hard cut to silence would step by up to the signal's peak).
+        var played = capture.Samples.AsSpan(start + PlayedAudio.Quantum);
+        var peak = reference.Max(Math.Abs);
+        Assert.InRange(LargestStep(played), 0, LargestStep(reference) + peak / PlayedAudio.Quantum + 1e-6);
+
+        // And it thins again as the machine stays calm (the slow delivery's weight halves every 30 s).
+        await page.WaitForAsync(0, $"s => s.targetMs < {(stalled.TargetMs - 10).ToString(System.Globalization.CultureInfo.InvariantCulture)}", timeoutMs: 40_000);
+        var after = await page.StatsAsync();
+        Assert.Equal(after.Underruns, after.Concealed);
+        output.WriteLine($"calm {calm.TargetMs:0.0} ms → stalled {stalled.TargetMs:0.0} ms → {after.TargetMs:0.0} ms; gaps [{string.Join(", ", gaps)}]; {after.Status}");
+    }
+
+    private static double LargestStep(ReadOnlySpan<float> samples)
+    {
+        var largest = 0.0;
+        for (var i = 1; i < samples.Length; i++)
+        {
+            largest = Math.Max(largest, Math.Abs(samples[i] - samples[i - 1]));
+        }
+        return largest;
     }
 
     [Fact]
@@ -220,12 +271,15 @@ public sealed class PlayerTests(BrowserFixture browser, ITestOutputHelper output
         await AssertPlayedExactlyAsync(page, 0, seconds: 2, allowUnderrunGaps: true);
         await AssertPlayedExactlyAsync(page, 1, seconds: 2, allowUnderrunGaps: true);
 
-        // A gain move on the first player reaches the server and moves the second player's slider.
+        // A gain move on the first player reaches the server and moves the second player's slider. The slider spans
+        // the synth's own range, 0 to SynthLimits.MaxGain: a click at 15 % asks for about 0.6.
         var gain = page.Player(0).Locator("input[name=gain]");
+        Assert.Equal("1000", await gain.GetAttributeAsync("max"));
         var box = (await gain.BoundingBoxAsync())!;
-        await page.Page.Mouse.ClickAsync(box.X + box.Width * 0.25f, box.Y + box.Height / 2);
+        await page.Page.Mouse.ClickAsync(box.X + box.Width * 0.15f, box.Y + box.Height / 2);
         await WaitUntilAsync(() => synth.Gain < 0.9);
-        var expected = (int)Math.Round(synth.Gain / 2 * 1000);
+        Assert.InRange(synth.Gain, 0.4, 0.8);
+        var expected = (int)Math.Round(synth.Gain / SynthLimits.MaxGain * 1000);
         await page.Page.WaitForFunctionAsync(
             $"() => document.querySelectorAll('.synth-notebook-player')[1].querySelector('input[name=gain]').value === '{expected}'");
     }
@@ -289,8 +343,9 @@ public sealed class PlayerTests(BrowserFixture browser, ITestOutputHelper output
         var reference = PlayedAudio.Reference(SampleRate, BlockSize, capture.Samples.Length);
         // A glitch may fall inside the stream's first samples too (seen once in six suite runs): then the stream is
         // taken from the first sound played, and the count of samples not the stream's is meaningless (reported as such).
-        var start = PlayedAudio.TryFindStart(capture.Samples, reference);
-        var (stream, gaps) = PlayedAudio.CutGaps(capture.Samples, start >= 0 ? start : Array.FindIndex(capture.Samples, s => s != 0));
+        // The fallback node pulls (and so fades) 1024 frames at once.
+        var start = PlayedAudio.TryFindStart(capture.Samples, reference, quantum: 1024);
+        var (stream, gaps) = PlayedAudio.CutGaps(capture.Samples, start >= 0 ? start : Array.FindIndex(capture.Samples, s => s != 0), reference, quantum: 1024);
         Assert.True(stream.Length >= 3 * SampleRate, $"only {stream.Length} samples played");
         var window = stream.AsSpan(stream.Length - (1 << 16));
         var magnitudes = Spectrum.Magnitudes(window);

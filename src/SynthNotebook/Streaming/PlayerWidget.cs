@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using SynthNotebook.Player;
 using SynthNotebook.Synthesis;
 
 namespace SynthNotebook.Streaming;
@@ -45,6 +46,8 @@ public static class PlayerWidget
             },
             components = parameters.Components.Select(c => new { frequency = c.Frequency, amplitude = c.Amplitude }),
             gain = parameters.Gain,
+            // The sliders' ranges are the synth's own: its Nyquist frequency and the gain limit.
+            limits = new { maxFrequency = server.Synth.MaxFrequency, maxGain = SynthLimits.MaxGain },
             blockSize = options.BlockSize,
             targetLatencyMs = options.TargetLatencyMs,
             duplexLatencyMs = options.DuplexLatencyMs,
@@ -57,7 +60,7 @@ public static class PlayerWidget
             <script{(scriptNonce is null ? "" : $" nonce=\"{scriptNonce}\"")}>
             (() => {"{"}
             {ClientScripts.Player}
-            mountSynthPlayer(document.getElementById("{id}"), {config});
+            synthModules['player.js'].mountSynthPlayer(document.getElementById("{id}"), {config});
             {"}"})();
             </script>
             """;

@@ -7,7 +7,7 @@ const SCOPE_MAX_DB = -10;
 const SCOPE_MIN_HZ = 20;
 const SCOPE_FRAME_MS = 66;
 
-class SynthScope {
+export class SynthScope {
   constructor(canvas, label) {
     this.canvas = canvas;
     this.label = label;

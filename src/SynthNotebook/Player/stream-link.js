@@ -4,6 +4,8 @@
 // over a MessagePort and to the widget with plain messages (docs/protocol.md, "The browser player"). In duplex mode it
 // also takes the microphone's blocks from the mic worklet, sends them upstream, and measures each one's round trip.
 
+import { Cushion } from './cushion.js';
+
 const LINK_PROTOCOL_VERSION = 1;
 const LINK_HEADER_BYTES = 16;
 const STATS_EVERY_MS = 100;
@@ -12,9 +14,9 @@ const ROUND_TRIP_WINDOW = 256;
 const MAX_UNANSWERED = 512;             // microphone blocks remembered while their processed twin is on its way
 
 // One clock for the page and the worker (each has its own performance.now() origin).
-const clockMs = () => performance.timeOrigin + performance.now();
+export const clockMs = () => performance.timeOrigin + performance.now();
 
-class StreamLink {
+export class StreamLink {
   constructor(post) {
     this.post = post;            // to the widget
     this.ring = null;            // MessagePort to the ring
@@ -26,7 +28,8 @@ class StreamLink {
     this.granted = 0;
     this.received = 0;
     this.pushed = 0;             // samples ever handed to the ring
-    this.report = { offered: 0, consumed: 0, buffered: 0, underruns: 0, late: 0, overflows: 0 };
+    this.report = { offered: 0, consumed: 0, buffered: 0, underruns: 0, concealed: 0, late: 0, overflows: 0 };
+    this.stalled = null;         // while a stall holds deliveries: what arrived meanwhile
     this.pendingChange = null;   // { sentAt, version } of the newest slider move not yet heard
     this.latencies = [];
     this.changesHeard = 0;
@@ -51,6 +54,7 @@ class StreamLink {
         break;
       case 'connect': this.connect(message); break;
       case 'send': this.send(message.message, message.sentAt); break;
+      case 'stall': this.stall(message.ms); break;
       case 'close': this.close(); break;
     }
   }
@@ -64,8 +68,8 @@ class StreamLink {
     this.socket = socket;
     socket.onopen = () => socket.send(JSON.stringify({ op: 'hello', version: LINK_PROTOCOL_VERSION, token, sampleRate, blockSize, mode }));
     socket.onmessage = (event) => {
-      if (typeof event.data === 'string') this.onText(JSON.parse(event.data));
-      else this.onBlock(event.data);
+      if (this.stalled) this.stalled.push(event.data);
+      else this.onMessage(event.data);
     };
     socket.onclose = (event) => {
       this.connected = false;
@@ -73,6 +77,23 @@ class StreamLink {
       this.ring.postMessage({ type: 'pause' });
       this.post({ type: 'closed', code: event.code, reason: event.reason });
     };
+  }
+
+  onMessage(data) {
+    if (typeof data === 'string') this.onText(JSON.parse(data));
+    else this.onBlock(data);
+  }
+
+  // A network stall on demand (tests, and users who want to hear concealment): for `ms`, what arrives is held, then
+  // taken in order, as if it had arrived late.
+  stall(ms) {
+    if (this.stalled) return;
+    this.stalled = [];
+    setTimeout(() => {
+      const held = this.stalled;
+      this.stalled = null;
+      for (const data of held) this.onMessage(data);
+    }, ms);
   }
 
   send(message, sentAt) {
@@ -183,8 +204,10 @@ class StreamLink {
       blockSize: this.blockSize,
       bufferedMs: this.sampleRate ? this.queued() / this.sampleRate * 1000 : 0,
       targetMs: this.cushion?.targetMs ?? 0,
+      cushionWhy: this.cushion?.why ?? '',
       floorMs: this.cushion?.floorMs ?? this.optionFloorMs,
       underruns: this.report.underruns,
+      concealed: this.report.concealed,
       late: this.report.late,
       overflows: this.report.overflows,
       skipped: this.report.skipped ?? 0,

@@ -1,12 +1,17 @@
 // A ring of float samples between the network and the audio clock, shared by the AudioWorklet processor and the
 // ScriptProcessorNode fallback. Preallocated; push copies a block in, pull fills one render quantum out.
-// It waits for `startSamples` before playing (the jitter cushion), and counts every quantum it could not fill. With a
+// It waits for `startSamples` before playing (the jitter cushion). It plays a quantum only while another stays
+// queued behind it: when what is left could not fill the next one, this quantum fades out (concealment.js), the
+// ring refills its cushion, and the quantum after the refill fades in, so an underrun is a dip, never a click; the
+// samples left over wait in the ring and play after the refill. Every such underrun is counted. With a
 // `maxSamples` (duplex: audio arrives at the microphone's pace, so a backlog would never drain and would stay as added
 // latency) it watches its low-water mark, the margin it actually kept against an underrun: when even that stayed above
 // maxSamples for `trimWindow` samples of play, the excess is a standing backlog, not jitter, and it skips the oldest
 // samples until the low-water mark would have been `trimTo`, cross-fading across the jump over one quantum so the skip
 // does not click.
-class SampleRing {
+import { fadeIn, fadeOut } from './concealment.js';
+
+export class SampleRing {
   constructor(capacity) {
     this.samples = new Float32Array(capacity);
     this.offered = 0;      // samples ever offered to push, kept or not: the sender's count to reconcile with
@@ -16,6 +21,8 @@ class SampleRing {
     this.playing = false;  // false while (re)filling the cushion
     this.paused = true;    // no stream: silence, and no underruns counted
     this.underruns = 0;
+    this.concealed = 0;    // underruns faded out and in (all of them, unless the ring was pulled with nothing queued)
+    this.fadingIn = false; // the next quantum played fades in
     this.late = 0;         // underruns ended by a block that came too late
     this.overflows = 0;
     this.skipped = 0;      // samples dropped to keep a duplex stream's latency at its cushion
@@ -70,17 +77,38 @@ class SampleRing {
   }
 
   pull(out) {
-    if (this.paused || (!this.playing && this.buffered < Math.max(this.startSamples, out.length))) {
+    const quantum = out.length;
+    if (this.paused || (!this.playing && this.buffered < Math.max(this.startSamples, 2 * quantum))) {
       out.fill(0);
       return;
     }
-    if (!this.playing) this.lowWater = Infinity;
-    this.playing = true;
-    const excess = this.standingBacklog(out.length);
+    if (!this.playing) {
+      this.lowWater = Infinity;
+      this.playing = true;
+      this.fadingIn = true;
+    }
+    const excess = this.standingBacklog(quantum);
     if (excess > 0) {
       this.pullAcross(out, excess);
       return;
     }
+    const count = this.take(out);
+    if (this.fadingIn) {
+      fadeIn(out.subarray(0, count));
+      this.fadingIn = false;
+    }
+    if (count < quantum) {
+      out.fill(0, count);     // nothing was left to fade (a ring pulled past its cushion): a hard stop
+      this.underrun();
+    } else if (this.buffered < quantum) {
+      fadeOut(out);           // the next quantum cannot be filled: leave on a fade
+      this.concealed++;
+      this.underrun();
+    }
+  }
+
+  // Copies up to one quantum out of the ring; returns how many samples it had.
+  take(out) {
     const count = Math.min(out.length, this.buffered);
     const capacity = this.samples.length;
     const start = this.consumed % capacity;
@@ -88,12 +116,13 @@ class SampleRing {
     out.set(this.samples.subarray(start, start + first), 0);
     out.set(this.samples.subarray(0, count - first), first);
     this.consumed += count;
-    if (count < out.length) {
-      out.fill(0, count);
-      this.underruns++;
-      this.playing = false;   // rebuild the cushion before playing on
-      this.starved = true;
-    }
+    return count;
+  }
+
+  underrun() {
+    this.underruns++;
+    this.playing = false;     // rebuild the cushion before playing on
+    this.starved = true;
   }
 
   // How many samples to skip now: the low-water mark's excess over trimTo, checked every trimWindow samples of play.
@@ -123,7 +152,7 @@ class SampleRing {
   report() {
     return {
       type: 'status', offered: this.offered, consumed: this.consumed, buffered: this.buffered, underruns: this.underruns,
-      late: this.late, overflows: this.overflows, skipped: this.skipped, skippedUpTo: this.skippedUpTo, playing: this.playing,
+      concealed: this.concealed, late: this.late, overflows: this.overflows, skipped: this.skipped, skippedUpTo: this.skippedUpTo, playing: this.playing,
     };
   }
 }

@@ -1,4 +1,4 @@
-// The AudioWorklet side of the microphone (loaded in the same module as the player): it cuts the microphone's render
+// The AudioWorklet side of the microphone (in the worklet module, worklets.js): it cuts the microphone's render
 // quanta into blocks of the connection's block size and posts each, with the audio frame of its first sample, to the
 // stream link over the MessagePort it is given. The link sends the block upstream and, when the processed block comes
 // back and plays, measures the round trip against that frame (docs/protocol.md, "Duplex").

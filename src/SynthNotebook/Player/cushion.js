@@ -26,7 +26,7 @@ const CUSHION_DUPLEX_WARMUP_MS = 1000;
 const CUSHION_TRIM_WINDOW_S = 0.5;          // duplex: how long the low-water mark must stay high before it is a backlog,
 const CUSHION_TRIM_HYSTERESIS = 128;        // and how far (a render quantum) above the cushion it may stay.
 
-class Cushion {
+export class Cushion {
   // floorMs: the least it may thin to (the player's option, raised by underruns); callbackMs: how much the audio
   // device takes at once.
   constructor({ floorMs, callbackMs, sampleRate, blockSize, duplex }, now) {
@@ -40,7 +40,17 @@ class Cushion {
     this.now = now;              // the clock at the last report or delivery
     this.settled = duplex;       // whether the target has come down to the floor since the start
     this.targetMs = duplex ? floorMs : Math.max(floorMs, CUSHION_WARMUP_MS);
+    this.optionFloorMs = floorMs;
+    this.underruns = 0;          // underruns that raised the floor
     this.startedAt = this.calmSince = this.lastSettle = now;
+  }
+
+  // Why the cushion is as thick as it is, in plain words (the status line).
+  get why() {
+    if (this.targetMs > this.floorMs + 0.5) return this.settled ? 'thinning after an underrun' : 'starting thick';
+    if (this.deliveryFloorMs > this.underrunFloorMs) return `held up for ${this.fadedDeliveryMs(this.now).toFixed(0)} ms deliveries`;
+    if (this.underrunFloorMs > this.optionFloorMs) return `raised by ${this.underruns} underrun${this.underruns === 1 ? '' : 's'}`;
+    return 'at its floor';
   }
 
   get targetSamples() { return this.targetMs / 1000 * this.sampleRate; }
@@ -86,6 +96,7 @@ class Cushion {
     if (this.duplex) {
       if (now - this.startedAt <= CUSHION_DUPLEX_WARMUP_MS) return false;
       this.underrunFloorMs = this.targetMs = Math.min(CUSHION_MAX_MS, this.targetMs + this.blockSize / this.sampleRate * 1000);
+      this.underruns++;
       return true;
     }
     // Too thin for this machine: grow, and never thin that far again. (The late block's own delivery raises the
@@ -93,6 +104,7 @@ class Cushion {
     // multiplied itself into the floor for good: 24 → 32.8 → 43 ms in a benchmark run.)
     this.underrunFloorMs = Math.min(CUSHION_MAX_MS, this.underrunFloorMs * 1.25 + 2);
     this.targetMs = Math.min(CUSHION_MAX_MS, this.targetMs * 1.5 + 5);
+    this.underruns++;
     this.calmSince = now;
     return true;
   }

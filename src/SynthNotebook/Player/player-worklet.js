@@ -1,7 +1,9 @@
-// The AudioWorklet side of the player (loaded from a Blob URL after sample-ring.js): it plays the ring, fed by the
+// The AudioWorklet side of the player (in the worklet module, worklets.js): it plays the ring, fed by the
 // stream link over the MessagePort it is given, and reports its state to the link every other render quantum, and
 // at once after an underrun. A report says at which audio frame its quantum ends, so the link can tell when a given
 // sample played (the microphone's round trip).
+import { SampleRing } from './sample-ring.js';
+
 class SynthNotebookPlayerProcessor extends AudioWorkletProcessor {
   constructor(options) {
     super();

@@ -1,0 +1,104 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { SampleRing } from '../../src/SynthNotebook/Player/sample-ring.js';
+import { fadeInGain, fadeOutGain } from '../../src/SynthNotebook/Player/concealment.js';
+
+const QUANTUM = 128;
+const BLOCK = 256;
+
+// A stream whose every sample says where it is: sample i is a sine, so steps between neighbours are small and known.
+const streamSample = (i) => Math.fround(0.5 * Math.sin(2 * Math.PI * 440 * i / 48000));
+const block = (first) => Float32Array.from({ length: BLOCK }, (_, k) => streamSample(first + k));
+
+function ringWith(startSamples) {
+  const ring = new SampleRing(1 << 14);
+  ring.resume();
+  ring.configure(startSamples);
+  return ring;
+}
+
+// Pulls `quanta` render quanta and returns them joined.
+function play(ring, quanta) {
+  const played = new Float32Array(quanta * QUANTUM);
+  for (let q = 0; q < quanta; q++) ring.pull(played.subarray(q * QUANTUM, (q + 1) * QUANTUM));
+  return played;
+}
+
+const largestStep = (samples) => samples.slice(1).reduce((max, s, i) => Math.max(max, Math.abs(s - samples[i])), 0);
+
+test('steady play is the stream, sample for sample, after a fade in at the start', () => {
+  const ring = ringWith(1024);
+  for (let first = 0; first < 4096; first += BLOCK) ring.push(block(first));
+  const played = play(ring, 8);
+  for (let k = 0; k < QUANTUM; k++) assert.equal(played[k], Math.fround(streamSample(k) * fadeInGain(k, QUANTUM)));
+  for (let i = QUANTUM; i < played.length; i++) assert.equal(played[i], streamSample(i), `sample ${i}`);
+  assert.equal(ring.underruns, 0);
+});
+
+test('an underrun fades out, stays silent until the cushion is back, fades in, and loses no sample', () => {
+  const ring = ringWith(512);
+  let next = 0;
+  const feed = (blocks) => { for (let b = 0; b < blocks; b++, next += BLOCK) ring.push(block(next)); };
+  feed(4);                                    // 1024 samples: 8 quanta
+  const before = play(ring, 12);              // the ring runs dry during these
+  assert.equal(ring.underruns, 1);
+  assert.equal(ring.concealed, 1);
+  feed(4);                                    // the late blocks arrive
+  const after = play(ring, 12);
+  const played = Float32Array.from([...before, ...after]);
+
+  // Exact, then one faded quantum, then silence, then one quantum fading in, then exact again: in stream order.
+  let i = 0;
+  let s = 0;
+  for (; played[i] === streamSample(s) || i < QUANTUM; i++, s++) { /* the start's fade-in and the steady part */ }
+  const fadeStart = i;
+  for (let k = 0; k < QUANTUM; k++, i++, s++) {
+    assert.equal(played[i], Math.fround(streamSample(s) * fadeOutGain(k, QUANTUM)), `fade out sample ${k}`);
+  }
+  const silenceStart = i;
+  while (played[i] === 0) i++;
+  assert.ok(i - silenceStart >= QUANTUM, 'silence until the cushion is back');
+  for (let k = 0; k < QUANTUM; k++, i++, s++) {
+    assert.equal(played[i], Math.fround(streamSample(s) * fadeInGain(k, QUANTUM)), `fade in sample ${k}`);
+  }
+  // Exact up to the last quantum, which fades out again: nothing follows it.
+  for (; s < next - QUANTUM; i++, s++) assert.equal(played[i], streamSample(s), `after, stream sample ${s}`);
+  assert.equal(ring.underruns, 2);
+  assert.ok(fadeStart > QUANTUM);
+  // No step larger than the signal's own (the biggest step of the sine itself).
+  const own = largestStep(Float32Array.from({ length: 2048 }, (_, k) => streamSample(k)));
+  assert.ok(largestStep(played) <= own + 1e-6, `largest step ${largestStep(played)} vs the signal's ${own}`);
+});
+
+test('an underrun is counted once, and the block that ends it as late', () => {
+  const ring = ringWith(512);
+  for (let first = 0; first < 1024; first += BLOCK) ring.push(block(first));
+  play(ring, 20);
+  assert.equal(ring.underruns, 1);
+  ring.push(block(1024));
+  assert.equal(ring.late, 1);
+  assert.equal(ring.report().concealed, 1);
+});
+
+test('a paused ring plays silence and counts no underrun', () => {
+  const ring = new SampleRing(4096);
+  const played = play(ring, 4);
+  assert.ok(played.every((s) => s === 0));
+  assert.equal(ring.underruns, 0);
+});
+
+test('a duplex backlog is trimmed with a cross-fade, not a jump', () => {
+  const ring = ringWith(512);
+  ring.configure(512, 512 + QUANTUM, 4 * QUANTUM, 512);
+  const chunk = (first, length) => Float32Array.from({ length }, (_, k) => streamSample(first + k));
+  ring.push(chunk(0, 4096));                  // far more than the cushion, arriving at the pace it plays: a standing backlog
+  const played = [];
+  for (let q = 0, next = 4096; q < 16; q++, next += QUANTUM) {
+    played.push(...play(ring, 1));
+    ring.push(chunk(next, QUANTUM));
+  }
+  assert.ok(ring.skipped > 0, 'the backlog was skipped');
+  assert.ok(ring.buffered < 4096 - ring.skipped + QUANTUM);
+  const own = largestStep(Float32Array.from({ length: 2048 }, (_, k) => streamSample(k)));
+  assert.ok(largestStep(Float32Array.from(played.slice(QUANTUM))) <= own + 1 / QUANTUM + 1e-6);
+});

@@ -1,0 +1,98 @@
+import { test, mock } from 'node:test';
+import assert from 'node:assert/strict';
+import { StreamLink } from '../../src/SynthNotebook/Player/stream-link.js';
+
+// The link's world, made up: a socket that records what is sent, and a ring port that records what it is given.
+class FakeSocket {
+  static OPEN = 1;
+  static last = null;
+  constructor(url) { this.url = url; this.sent = []; this.readyState = FakeSocket.OPEN; FakeSocket.last = this; }
+  send(data) { this.sent.push(data); }
+  close(code, reason) { this.onclose?.({ code, reason }); }
+  receive(data) { this.onmessage({ data }); }
+}
+globalThis.WebSocket = FakeSocket;
+
+const RATE = 48000;
+const BLOCK = 256;
+
+function blockMessage(sequence, version = 1) {
+  const buffer = new ArrayBuffer(16 + BLOCK * 4);
+  const header = new DataView(buffer, 0, 16);
+  header.setBigUint64(0, BigInt(sequence), true);
+  header.setUint32(8, version, true);
+  header.setUint32(12, BLOCK, true);
+  new Float32Array(buffer, 16).fill(sequence);
+  return buffer;
+}
+
+function connectedLink() {
+  const posted = [];
+  const ring = { messages: [], postMessage(message) { this.messages.push(message); } };
+  const link = new StreamLink((message) => posted.push(message));
+  link.command({ type: 'attach', port: ring });
+  link.command({ type: 'connect', url: 'ws://127.0.0.1:1/', token: 't', sampleRate: RATE, blockSize: BLOCK, mode: 'synth', floorMs: 24, callbackMs: 10 });
+  const socket = FakeSocket.last;
+  socket.onopen();
+  socket.receive(JSON.stringify({ op: 'welcome', mode: 'synth', blockSize: BLOCK, maxCredits: 64, params: { components: [], gain: 1 } }));
+  return { link, ring, socket, posted };
+}
+
+const credits = (socket) => socket.sent.filter((m) => typeof m === 'string' && JSON.parse(m).op === 'credit')
+  .reduce((sum, m) => sum + JSON.parse(m).blocks, 0);
+
+test('the hello names the token, rate, block size and mode', () => {
+  const { socket } = connectedLink();
+  assert.deepEqual(JSON.parse(socket.sent[0]), { op: 'hello', version: 1, token: 't', sampleRate: RATE, blockSize: BLOCK, mode: 'synth' });
+});
+
+test('at the welcome it grants enough blocks to fill the start-up cushion, and no more', () => {
+  const { socket, ring } = connectedLink();
+  const startUpMs = 200;
+  assert.equal(credits(socket), Math.ceil(startUpMs / 1000 * RATE / BLOCK));
+  assert.deepEqual(ring.messages.slice(0, 1), [{ type: 'resume' }]);
+  assert.equal(ring.messages[1].startSamples, startUpMs / 1000 * RATE);
+});
+
+test('every block goes to the ring in order, and what the ring plays is granted again', () => {
+  const { link, socket, ring } = connectedLink();
+  const granted = credits(socket);
+  for (let s = 0; s < 5; s++) socket.receive(blockMessage(s));
+  const blocks = ring.messages.filter((m) => m.type === 'block');
+  assert.deepEqual(blocks.map((b) => b.samples[0]), [0, 1, 2, 3, 4]);
+  assert.equal(credits(socket), granted, 'queued in the ring: nothing more is needed yet');
+  const played = 5 * BLOCK;
+  link.onRingReport({ type: 'status', offered: played, consumed: played, buffered: 0, underruns: 0, concealed: 0, late: 0, overflows: 0, playing: true });
+  assert.equal(credits(socket), granted + 5, 'the cushion is kept full');
+});
+
+test('a stall holds deliveries for its time, then hands them on in order, as a slow network would', () => {
+  mock.timers.enable({ apis: ['setTimeout'] });
+  try {
+    const { link, socket, ring } = connectedLink();
+    link.command({ type: 'stall', ms: 100 });
+    for (let s = 0; s < 3; s++) socket.receive(blockMessage(s));
+    assert.equal(ring.messages.filter((m) => m.type === 'block').length, 0, 'held');
+    mock.timers.tick(100);
+    assert.deepEqual(ring.messages.filter((m) => m.type === 'block').map((b) => b.samples[0]), [0, 1, 2]);
+  } finally {
+    mock.timers.reset();
+  }
+});
+
+test('a ring report of an underrun grows the cushion and tells the ring', () => {
+  const { link, ring } = connectedLink();
+  const before = ring.messages.filter((m) => m.type === 'configure').length;
+  link.onRingReport({ type: 'status', offered: 0, consumed: 0, buffered: 0, underruns: 1, concealed: 1, late: 0, overflows: 0, playing: false });
+  const configures = ring.messages.filter((m) => m.type === 'configure');
+  assert.equal(configures.length, before + 1);
+  assert.ok(configures.at(-1).startSamples > ring.messages[1].startSamples);
+  assert.equal(link.stats().concealed, 1);
+});
+
+test('a close pauses the ring and tells the widget the code and reason', () => {
+  const { socket, ring, posted } = connectedLink();
+  socket.close(1001, 'The server is stopping.');
+  assert.deepEqual(ring.messages.at(-1), { type: 'pause' });
+  assert.deepEqual(posted.at(-1), { type: 'closed', code: 1001, reason: 'The server is stopping.' });
+});
