@@ -11,6 +11,7 @@ return args.FirstOrDefault() switch
     "summarize" => LoadSummary.Run(args[1..]),
     "chart" => ChartCommand.Run(args[1..]),
     "soak" => await SoakCommand.RunAsync(args[1..]),
+    "paced" => await PacedCommand.RunAsync(args[1..]),
     _ => Usage(),
 };
 
@@ -35,6 +36,10 @@ static int Usage()
               WebSocket load: N clients each keeping K requests in flight (as /work/shared/anchors/seed/ws_load.js).
               Without --port it starts `serve` in a child process pinned with taskset; with --port it measures
               an external server (e.g. the seed's Python server: --port 8889 --seed-mode --pid <its pid>).
+          paced [--clients N] [--block-size B] [--sample-rate R] [--duration S] [--server-cpus 0|all] [--server-env NAME=VALUE]...
+                [--seed-mode --port P --pid PID] [--stress]
+              What listening costs: N clients each taking one block per block period, as a player does; the server's
+              CPU from /proc (100 % = one core), per client, beside the idle server's.
           serve [--port P] [--components C] [--aged] [--token T]
               Runs a SynthServer; prints "listening port=P token=T pid=PID"; reads "stats" / "quit" on stdin.
           chart [--charts N] [--after-warm-up]

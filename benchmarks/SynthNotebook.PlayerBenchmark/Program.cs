@@ -8,11 +8,14 @@ using SynthNotebook.Synthesis;
 // a slider move every 500 ms, the player's stats sampled every 100 ms. Reports underruns, buffered ms and
 // slider→sound latency (the player's own measure: input event → first block with the change, plus audio queued
 // in front of it).
-//   dotnet run -c Release --project benchmarks/SynthNotebook.PlayerBenchmark -- [--seconds 60] [--sample-rate 48000] [--target-ms 40]
+//   dotnet run -c Release --project benchmarks/SynthNotebook.PlayerBenchmark -- [--seconds 60] [--sample-rate 48000] [--target-ms 40] [--stress]
 // With --duplex it measures the microphone's round trip instead (DuplexBenchmark.cs; --target-ms is then the cushion;
-// --block-size the block).
+// --block-size the block). --stress loads every core for the whole run (CpuStress.cs); --trace FILE writes the
+// deliveries the player timed.
 var seconds = Option("--seconds", 60);
 var sampleRate = Option("--sample-rate", 48_000);
+using var stress = CpuStress.StartIf(args.Contains("--stress"), seconds + 30);
+Console.WriteLine($"load: {stress?.Description ?? "none (quiet)"}");
 if (args.Contains("--duplex"))
 {
     await DuplexBenchmark.RunAsync(seconds, sampleRate, Option("--target-ms", (int)new PlayerOptions().DuplexLatencyMs),
@@ -52,6 +55,8 @@ var heard = 0;
 var clock = Stopwatch.StartNew();
 var nextMove = TimeSpan.FromSeconds(8);   // let the cushion settle first (warm-up: 120 ms, thinning after 2 s)
 PlayerStats stats;
+PlayerStats? settled = null;   // at the first move; underruns are counted from there, and from 10 s later
+PlayerStats? afterFirst10 = null;
 do
 {
     await Task.Delay(100);
@@ -62,6 +67,14 @@ do
     {
         latencies.AddRange(stats.LatenciesMs.TakeLast(stats.ChangesHeard - heard));
         heard = stats.ChangesHeard;
+    }
+    if (clock.Elapsed >= TimeSpan.FromSeconds(8) && settled is null)
+    {
+        settled = stats;
+    }
+    if (clock.Elapsed >= TimeSpan.FromSeconds(18) && afterFirst10 is null)
+    {
+        afterFirst10 = stats;
     }
     if (clock.Elapsed >= nextMove)
     {
@@ -79,7 +92,14 @@ var report = new
     seconds,
     sampleRate,
     floorMs = targetMs,
+    load = stress?.Description ?? "quiet",
     underruns = stats.Underruns,
+    underrunsPerMinute = (stats.Underruns - settled!.Underruns) * 60.0 / seconds,
+    underrunsPerMinuteAfterFirst10s = (stats.Underruns - afterFirst10!.Underruns) * 60.0 / (seconds - 10),
+    concealed = stats.Concealed,
+    // A click: a step between played samples above the stream's own largest plus one fade step (peak/128).
+    largestStep = stats.LargestStep,
+    largestStreamStep = stats.LargestStreamStep,
     late = stats.Late,
     bufferedMs = new { min = buffered[0], median = Percentile(buffered, 50), max = buffered[^1] },
     targetMs = stats.TargetMs,
@@ -89,8 +109,14 @@ var report = new
     latencyMs = new { p50 = Percentile(latencies, 50), p95 = Percentile(latencies, 95), max = latencies.LastOrDefault() },
 };
 Console.WriteLine(JsonSerializer.Serialize(report));
+// --trace FILE: the link's record of this run's deliveries ([ms, delay ms] each), e.g. for tests/player/traces.
+if (Array.IndexOf(args, "--trace") is var traceAt and >= 0 && traceAt + 1 < args.Length)
+{
+    await File.WriteAllTextAsync(args[traceAt + 1], await player.EvaluateAsync<string>("async root => JSON.stringify(await root.synthPlayer.deliveryTrace())"));
+    Console.WriteLine($"deliveries written to {args[traceAt + 1]}");
+}
 Console.WriteLine($"page event-loop lag in ms (max, times over 20 ms): {await page.EvaluateAsync<string>("() => JSON.stringify(window.__lag)")}");
-Console.WriteLine($"underruns {stats.Underruns}, floor {floors[0]:0.0}/{Percentile(floors, 50):0.0}/{floors[^1]:0.0} ms, buffered {report.bufferedMs.min:0.0}/{report.bufferedMs.median:0.0}/{report.bufferedMs.max:0.0} ms " +
+Console.WriteLine($"underruns/min {report.underrunsPerMinute:0.0} ({report.underrunsPerMinuteAfterFirst10s:0.0} after the first 10 s), concealed {stats.Concealed} of {stats.Underruns}, largest step {stats.LargestStep:0.000} vs the stream's {stats.LargestStreamStep:0.000}; underruns {stats.Underruns}, floor {floors[0]:0.0}/{Percentile(floors, 50):0.0}/{floors[^1]:0.0} ms, buffered {report.bufferedMs.min:0.0}/{report.bufferedMs.median:0.0}/{report.bufferedMs.max:0.0} ms " +
                   $"(min/median/max), slider→sound p50 {report.latencyMs.p50:0.0} ms, p95 {report.latencyMs.p95:0.0} ms over {latencies.Count} moves");
 return;
 
@@ -108,4 +134,4 @@ int Option(string name, int fallback)
 }
 
 internal sealed record PlayerStats(bool Connected, double BufferedMs, double TargetMs, int Underruns, int Late,
-    int BlocksReceived, double[] LatenciesMs, int ChangesHeard, double FloorMs);
+    int BlocksReceived, double[] LatenciesMs, int ChangesHeard, double FloorMs, int Concealed, double LargestStep, double LargestStreamStep);

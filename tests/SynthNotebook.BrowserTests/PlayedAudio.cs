@@ -143,6 +143,15 @@ public static class PlayedAudio
             var j = stream.Count;
             if (j < reference.Length && captured[i] != reference[j] && TryRestoreFadeOut())
             {
+                // Silence follows, unless blocks came in time to start again at once: then the fade in follows directly.
+                var silence = ZerosAt(captured, i);
+                var faded = silence > 0 && FadesAt(captured, i + silence - 1, reference, stream.Count, quantum, FadeIn) ? silence - 1 : silence;
+                if (faded > 0)
+                {
+                    gaps.Add(new Gap(stream.Count, faded));
+                }
+                i += faded;
+                RestoreFadeIn();
                 continue;
             }
             var run = ZerosAt(captured, i);

@@ -123,4 +123,17 @@ public sealed class PlayedAudioTests
         Assert.Empty(gaps);
         Assert.Equal(reference, stream);
     }
+
+    [Fact]
+    public void AFadeOutFollowedAtOnceByAFadeInIsUndoneWithNoGap()
+    {
+        // The blocks came back before the next quantum: the ring left on a fade and came back on one, with no silence.
+        var reference = PlayedAudio.Reference(48_000, 256, 4096);
+        var captured = Conceal(reference, 2048, 0);
+
+        var (stream, gaps, _) = PlayedAudio.AssertPlayed(captured, reference, 4096, allowUnderrunGaps: true, "test");
+
+        Assert.Empty(gaps);
+        Assert.Equal(reference, stream);
+    }
 }

@@ -140,6 +140,20 @@ public sealed class PlayerPage : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Closes the windows of <paramref name="indices"/> once each player has played <paramref name="seconds"/> of the
+    /// stream itself (its ring's count, silences not included), plus a little: a busy machine's underrun silence then
+    /// costs the capture nothing. A wait for a state, bounded by <paramref name="timeoutMs"/>.
+    /// </summary>
+    public async Task CaptureStreamAsync(int[] indices, double seconds, int sampleRate, float timeoutMs = 60_000)
+    {
+        foreach (var index in indices)
+        {
+            await WaitForAsync(index, $"s => s.played >= {(int)Math.Ceiling(seconds * sampleRate)}", timeoutMs);
+        }
+        await CaptureWindowsAsync(indices, 0.1, sampleRate, timeoutMs);
+    }
+
     /// <summary>Waits until the recorder of capture <paramref name="index"/> holds at least <paramref name="frames"/> frames.</summary>
     public async Task WaitForCaptureAsync(int index, int frames, float timeoutMs = 30_000)
         => await Page.WaitForFunctionAsync($"() => window.__synthCaptures[{index}] && window.__synthCaptures[{index}].frames >= {frames}",

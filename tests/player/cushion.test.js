@@ -19,7 +19,8 @@ function play(cushion, from, seconds, underrunAt = -1) {
   return { targetMs: cushion.targetMs, floorMs: cushion.floorMs, reconfigured, ring: cushion.ringSettings() };
 }
 
-const near = (actual, expected, about) => assert.ok(Math.abs(actual - expected) < 1e-6, `${about}: ${actual} vs ${expected}`);
+const near = (actual, expected, about, within = 1e-6) => assert.ok(Math.abs(actual - expected) < within, `${about}: ${actual} vs ${expected}`);
+const FADING = 0.01;   // what a floor fades in the few ms a step of these tests takes
 
 test('a synth stream starts thick and thins to the floor after a calm start', () => {
   const cushion = cushionFor(24, false);
@@ -40,13 +41,31 @@ test('an underrun grows the floor and the target at once, and it thins back only
   const cushion = cushionFor(24, false);
   play(cushion, 0, 10);
   const underrun = play(cushion, 10_000, 0.01, 10);
-  near(underrun.floorMs, 24 * 1.25 + 2, 'floor');
+  near(underrun.floorMs, 24 * 1.25 + 2, 'floor', FADING);
   near(underrun.targetMs, 24 * 1.5 + 5, 'target');
   assert.equal(underrun.reconfigured, 1);
   assert.equal(underrun.ring.startSamples, Math.round((24 * 1.5 + 5) / 1000 * RATE));
   assert.equal(cushion.why, 'thinning after an underrun');
-  near(play(cushion, 10_010, 20).targetMs, 24 * 1.25 + 2, 'after a calm spell');
+  // It thins back to the raised floor, which itself fades back to the option's, halving every minute of calm.
+  const raisedBy = 24 * 0.25 + 2;
+  const calm = play(cushion, 10_010, 20);
+  near(calm.floorMs, 24 + raisedBy * Math.pow(0.5, 20 / 60), 'the floor after 20 s of calm', FADING);
+  near(calm.targetMs, calm.floorMs, 'the target follows it');
   assert.equal(cushion.why, 'raised by 1 underrun');
+  near(play(cushion, 30_010, 600).targetMs, 24 + raisedBy * Math.pow(0.5, 620 / 60), 'ten minutes on: nearly back', FADING);
+  assert.equal(cushion.why, 'at its floor');
+});
+
+test('a late block grows the cushion at once by how long the ring was dry', () => {
+  const cushion = cushionFor(24, false);
+  play(cushion, 0, 10);
+  play(cushion, 10_000, 0.005, 10);                      // the underrun, at a 24 ms target
+  assert.equal(cushion.observeLate(40, 10_010), true);   // the ring was dry for 40 ms before the block came
+  near(cushion.floorMs, 24 + 40 + QUANTUM_MS, 'floor: what would have held');
+  assert.ok(cushion.targetMs >= cushion.floorMs);
+  assert.equal(cushion.observeLate(5, 10_020), false, 'a shorter dry spell asks nothing more');
+  const duplex = cushionFor(32, true);
+  assert.equal(duplex.observeLate(40, 5000), false, 'a duplex ring keeps its own rule');
 });
 
 test('a duplex stream starts at its floor, ignores start-up underruns and grows a block for a later one', () => {
@@ -82,6 +101,54 @@ test('an underrun after a slow delivery raises the lasting floor from the option
   cushion.observeDelivery(20, 10_000);
   near(play(cushion, 10_000, 0.005, 10).floorMs, CALLBACK_MS + 20 + QUANTUM_MS, 'the late block holds the floor up');
   const later = play(cushion, 10_005, 120);
-  near(later.floorMs, 24 * 1.25 + 2, 'once it faded');
-  near(later.targetMs, 24 * 1.25 + 2, 'target');
+  const lasting = 24 + (24 * 0.25 + 2) * Math.pow(0.5, 120.005 / 60);
+  near(later.floorMs, lasting, 'once the slow delivery faded, the underrun\'s own rise, from the option\'s floor', FADING);
+  near(later.targetMs, lasting, 'target', FADING);
+});
+
+// Recorded deliveries of a real player (PlayerBenchmark --trace): [ms, delay ms] of each block from its credit to its
+// arrival, on this project's 2-core machine, quiet and with both cores loaded (stress-ng). Replayed against the
+// cushion: a block whose delay exceeds what the cushion held (target − the device's callback − a quantum) is an
+// underrun, and the ring then reports it dry for the excess.
+import { readFileSync } from 'node:fs';
+
+function replay(file) {
+  const trace = JSON.parse(readFileSync(new URL(`./traces/${file}`, import.meta.url)));
+  const cushion = cushionFor(24, false);
+  const targets = [];
+  let underruns = 0;
+  let counted = 0;
+  for (const [at, delay] of trace) {
+    const held = cushion.targetMs - CALLBACK_MS - QUANTUM_MS;
+    const underran = cushion.settled && delay > held;
+    cushion.observe(underran, at);
+    cushion.observeDelivery(delay, at);
+    if (underran) {
+      cushion.observeLate(delay - held, at);
+      underruns++;
+      if (at > 10_000) counted++;
+    }
+    if (at > 10_000) targets.push(cushion.targetMs);
+  }
+  const minutes = (trace.at(-1)[0] - 10_000) / 60_000;
+  targets.sort((a, b) => a - b);
+  return { underruns, perMinute: counted / minutes, median: targets[targets.length >> 1], max: targets.at(-1), deliveries: trace.length };
+}
+
+// The quiet trace is of this project's idle 2-core VM, which still stalls deliveries for 100–170 ms about three times a
+// minute (p99 of delays 15 ms, p99.9 141 ms): no cushion thinner than those stalls outlasts them, and the player
+// conceals them. What the rules must do there is not stay thick for it, and never let one stall cascade.
+test('a quiet machine\'s rare stalls are each one concealed underrun, and the cushion does not stay thick for them', () => {
+  const quiet = replay('quiet.json');
+  assert.ok(quiet.deliveries > 5000);
+  assert.ok(quiet.perMinute <= 4, `${quiet.perMinute.toFixed(2)} underruns a minute`);
+  assert.ok(quiet.median <= 80, `median cushion ${quiet.median.toFixed(1)} ms`);
+});
+
+test('a busy machine\'s deliveries grow the cushion to what they need: at most one underrun a minute after 10 s', () => {
+  const busy = replay('busy.json');
+  const quiet = replay('quiet.json');
+  assert.ok(busy.perMinute <= 1, `${busy.perMinute.toFixed(2)} underruns a minute`);
+  assert.ok(busy.median > quiet.median, `busy ${busy.median.toFixed(1)} ms vs quiet ${quiet.median.toFixed(1)} ms`);
+  assert.ok(busy.max <= 400);
 });

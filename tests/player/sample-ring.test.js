@@ -68,6 +68,9 @@ test('an underrun fades out, stays silent until the cushion is back, fades in, a
   // No step larger than the signal's own (the biggest step of the sine itself).
   const own = largestStep(Float32Array.from({ length: 2048 }, (_, k) => streamSample(k)));
   assert.ok(largestStep(played) <= own + 1e-6, `largest step ${largestStep(played)} vs the signal's ${own}`);
+  // The ring measures the same, as it plays.
+  assert.ok(Math.abs(ring.largestStep - largestStep(played)) < 1e-7);
+  assert.ok(ring.largestStreamStep <= own + 1e-7 && ring.largestStreamStep > own * 0.9);
 });
 
 test('an underrun is counted once, and the block that ends it as late', () => {
@@ -75,8 +78,11 @@ test('an underrun is counted once, and the block that ends it as late', () => {
   for (let first = 0; first < 1024; first += BLOCK) ring.push(block(first));
   play(ring, 20);
   assert.equal(ring.underruns, 1);
+  const dry = ring.dry;
   ring.push(block(1024));
   assert.equal(ring.late, 1);
+  assert.equal(ring.lateBy, dry, 'how long it was dry');
+  assert.ok(dry >= 10 * QUANTUM);
   assert.equal(ring.report().concealed, 1);
 });
 
@@ -101,4 +107,15 @@ test('a duplex backlog is trimmed with a cross-fade, not a jump', () => {
   assert.ok(ring.buffered < 4096 - ring.skipped + QUANTUM);
   const own = largestStep(Float32Array.from({ length: 2048 }, (_, k) => streamSample(k)));
   assert.ok(largestStep(Float32Array.from(played.slice(QUANTUM))) <= own + 1 / QUANTUM + 1e-6);
+});
+
+test('a hard cut shows in the ring\'s own step measure', () => {
+  const ring = ringWith(512);
+  for (let first = 0; first < 1024; first += BLOCK) ring.push(block(first));
+  ring.configure(512);
+  play(ring, 2);
+  const before = ring.largestStep;
+  const out = new Float32Array(QUANTUM);
+  ring.measureSteps(out.fill(-1), false);   // as if the output jumped to full scale
+  assert.ok(ring.largestStep > before && ring.largestStep > 10 * ring.largestStreamStep);
 });

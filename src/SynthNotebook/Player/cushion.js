@@ -22,6 +22,7 @@ const CUSHION_WARMUP_MS = 200;
 const CUSHION_SETTLE_AFTER_MS = 1500;       // thinning starts after this long without an underrun,
 const CUSHION_SETTLE_MS_PER_S = 30;         // at this rate.
 const CUSHION_DELIVERY_HALF_LIFE_MS = 30_000;
+const CUSHION_UNDERRUN_HALF_LIFE_MS = 60_000;  // what underruns added to the floor halves after this long without one
 const CUSHION_DUPLEX_WARMUP_MS = 1000;
 const CUSHION_TRIM_WINDOW_S = 0.5;          // duplex: how long the low-water mark must stay high before it is a backlog,
 const CUSHION_TRIM_HYSTERESIS = 128;        // and how far (a render quantum) above the cushion it may stay.
@@ -30,7 +31,8 @@ export class Cushion {
   // floorMs: the least it may thin to (the player's option, raised by underruns); callbackMs: how much the audio
   // device takes at once.
   constructor({ floorMs, callbackMs, sampleRate, blockSize, duplex }, now) {
-    this.underrunFloorMs = floorMs;
+    this.raisedFloorMs = floorMs;  // the floor as the last underrun left it; it fades back to the option's from there
+    this.raisedAt = now;
     this.callbackMs = callbackMs;
     this.sampleRate = sampleRate;
     this.blockSize = blockSize;
@@ -42,6 +44,7 @@ export class Cushion {
     this.targetMs = duplex ? floorMs : Math.max(floorMs, CUSHION_WARMUP_MS);
     this.optionFloorMs = floorMs;
     this.underruns = 0;          // underruns that raised the floor
+    this.targetBeforeUnderrun = this.targetMs;
     this.startedAt = this.calmSince = this.lastSettle = now;
   }
 
@@ -49,8 +52,20 @@ export class Cushion {
   get why() {
     if (this.targetMs > this.floorMs + 0.5) return this.settled ? 'thinning after an underrun' : 'starting thick';
     if (this.deliveryFloorMs > this.underrunFloorMs) return `held up for ${this.fadedDeliveryMs(this.now).toFixed(0)} ms deliveries`;
-    if (this.underrunFloorMs > this.optionFloorMs) return `raised by ${this.underruns} underrun${this.underruns === 1 ? '' : 's'}`;
+    if (this.underrunFloorMs > this.optionFloorMs + 0.5) return `raised by ${this.underruns} underrun${this.underruns === 1 ? '' : 's'}`;
     return 'at its floor';
+  }
+
+  // The floor underruns raised, faded by now: a busy spell raises it at once, a calm one lets it come back down.
+  get underrunFloorMs() {
+    if (this.duplex) return this.raisedFloorMs;
+    const added = this.raisedFloorMs - this.optionFloorMs;
+    return this.optionFloorMs + added * Math.pow(0.5, (this.now - this.raisedAt) / CUSHION_UNDERRUN_HALF_LIFE_MS);
+  }
+
+  raiseFloor(ms, now) {
+    this.raisedFloorMs = Math.min(CUSHION_MAX_MS, ms);
+    this.raisedAt = now;
   }
 
   get targetSamples() { return this.targetMs / 1000 * this.sampleRate; }
@@ -95,17 +110,31 @@ export class Cushion {
   onUnderrun(now) {
     if (this.duplex) {
       if (now - this.startedAt <= CUSHION_DUPLEX_WARMUP_MS) return false;
-      this.underrunFloorMs = this.targetMs = Math.min(CUSHION_MAX_MS, this.targetMs + this.blockSize / this.sampleRate * 1000);
+      this.targetMs = Math.min(CUSHION_MAX_MS, this.targetMs + this.blockSize / this.sampleRate * 1000);
+      this.raiseFloor(this.targetMs, now);
       this.underruns++;
       return true;
     }
     // Too thin for this machine: grow, and never thin that far again. (The late block's own delivery raises the
     // delivery floor for a while; what stays is raised from the floor without it, or one slow spell would have
     // multiplied itself into the floor for good: 24 → 32.8 → 43 ms in a benchmark run.)
-    this.underrunFloorMs = Math.min(CUSHION_MAX_MS, this.underrunFloorMs * 1.25 + 2);
+    this.targetBeforeUnderrun = this.targetMs;
+    this.raiseFloor(this.underrunFloorMs * 1.25 + 2, now);
     this.targetMs = Math.min(CUSHION_MAX_MS, this.targetMs * 1.5 + 5);
     this.underruns++;
     this.calmSince = now;
+    return true;
+  }
+
+  // The block that ended an underrun came after the ring had been dry for lateByMs: a cushion that much thicker would
+  // have held. Grow to that at once (synth mode; a duplex ring's level is the microphone's pace, not the cushion's).
+  observeLate(lateByMs, now) {
+    this.now = now;
+    if (this.duplex || !this.settled) return false;
+    const needed = this.targetBeforeUnderrun + lateByMs + 128 / this.sampleRate * 1000;
+    if (needed <= this.raisedFloorMs) return false;
+    this.raiseFloor(needed, now);
+    this.targetMs = Math.max(this.targetMs, this.floorMs);
     return true;
   }
 

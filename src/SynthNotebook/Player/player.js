@@ -152,6 +152,14 @@ class SynthPlayer {
   // Holds the link's deliveries for `ms`, as a stalled network would (tests; and to hear what concealment does).
   stall(ms) { this.link?.command({ type: 'stall', ms }); }
 
+  // The link's record of recent deliveries, [ms, delay ms] each (a promise): what this machine does to the stream.
+  deliveryTrace() {
+    return new Promise((resolve) => {
+      this.traceWaiter = resolve;
+      this.link?.command({ type: 'trace' });
+    });
+  }
+
   onLinkMessage(message) {
     switch (message.type) {
       case 'text': this.onText(message.message); break;
@@ -160,6 +168,10 @@ class SynthPlayer {
         if (this.connected) this.setStatus(describe(this.stats));
         break;
       case 'closed': this.onClose(message); break;
+      case 'trace':
+        this.traceWaiter?.(message.trace);
+        this.traceWaiter = null;
+        break;
     }
   }
 

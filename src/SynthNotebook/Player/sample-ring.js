@@ -23,7 +23,15 @@ export class SampleRing {
     this.underruns = 0;
     this.concealed = 0;    // underruns faded out and in (all of them, unless the ring was pulled with nothing queued)
     this.fadingIn = false; // the next quantum played fades in
+    // Clicks, measured where they would be heard: the largest step between neighbouring samples played, beside the
+    // largest step of the stream itself (within quanta played as they came). A hard cut would show as the first far
+    // above the second.
+    this.largestStep = 0;
+    this.largestStreamStep = 0;
+    this.lastPlayed = 0;
     this.late = 0;         // underruns ended by a block that came too late
+    this.dry = 0;          // samples played silent since the last underrun, until a block came
+    this.lateBy = 0;       // how long the ring was dry before the last late block came (samples)
     this.overflows = 0;
     this.skipped = 0;      // samples dropped to keep a duplex stream's latency at its cushion
     this.skippedUpTo = 0;  // the ring position the last skip jumped to
@@ -65,6 +73,8 @@ export class SampleRing {
     }
     if (this.starved) {
       this.late++;            // it arrived after the ring had run dry for want of it
+      this.lateBy = this.dry;
+      this.dry = 0;
       this.starved = false;
     }
     const capacity = this.samples.length;
@@ -78,8 +88,15 @@ export class SampleRing {
 
   pull(out) {
     const quantum = out.length;
-    if (this.paused || (!this.playing && this.buffered < Math.max(this.startSamples, 2 * quantum))) {
+    if (this.paused) {
       out.fill(0);
+      this.lastPlayed = 0;    // no stream: nothing to judge
+      return;
+    }
+    if (!this.playing && this.buffered < Math.max(this.startSamples, 2 * quantum)) {
+      out.fill(0);
+      if (this.starved) this.dry += quantum;
+      this.measureSteps(out, false);
       return;
     }
     if (!this.playing) {
@@ -90,21 +107,39 @@ export class SampleRing {
     const excess = this.standingBacklog(quantum);
     if (excess > 0) {
       this.pullAcross(out, excess);
+      this.measureSteps(out, false);
       return;
     }
     const count = this.take(out);
+    let plain = count === quantum;
     if (this.fadingIn) {
       fadeIn(out.subarray(0, count));
       this.fadingIn = false;
+      plain = false;
     }
     if (count < quantum) {
       out.fill(0, count);     // nothing was left to fade (a ring pulled past its cushion): a hard stop
       this.underrun();
     } else if (this.buffered < quantum) {
       fadeOut(out);           // the next quantum cannot be filled: leave on a fade
+      plain = false;
       this.concealed++;
       this.underrun();
     }
+    this.measureSteps(out, plain);
+  }
+
+  measureSteps(out, plain) {
+    let previous = this.lastPlayed;
+    let largest = this.largestStep;
+    for (let i = 0; i < out.length; i++) {
+      const step = Math.abs(out[i] - previous);
+      if (step > largest) largest = step;
+      if (plain && i > 0 && step > this.largestStreamStep) this.largestStreamStep = step;
+      previous = out[i];
+    }
+    this.largestStep = largest;
+    this.lastPlayed = previous;
   }
 
   // Copies up to one quantum out of the ring; returns how many samples it had.
@@ -152,7 +187,7 @@ export class SampleRing {
   report() {
     return {
       type: 'status', offered: this.offered, consumed: this.consumed, buffered: this.buffered, underruns: this.underruns,
-      concealed: this.concealed, late: this.late, overflows: this.overflows, skipped: this.skipped, skippedUpTo: this.skippedUpTo, playing: this.playing,
+      concealed: this.concealed, lateBy: this.lateBy, largestStep: this.largestStep, largestStreamStep: this.largestStreamStep, late: this.late, overflows: this.overflows, skipped: this.skipped, skippedUpTo: this.skippedUpTo, playing: this.playing,
     };
   }
 }

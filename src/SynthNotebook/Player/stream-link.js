@@ -12,6 +12,7 @@ const STATS_EVERY_MS = 100;
 const LATENCY_WINDOW = 64;
 const ROUND_TRIP_WINDOW = 256;
 const MAX_UNANSWERED = 512;             // microphone blocks remembered while their processed twin is on its way
+const TRACE_LENGTH = 16384;             // deliveries kept for a trace (about 87 s of 256-sample blocks at 48 kHz)
 
 // One clock for the page and the worker (each has its own performance.now() origin).
 export const clockMs = () => performance.timeOrigin + performance.now();
@@ -30,6 +31,8 @@ export class StreamLink {
     this.pushed = 0;             // samples ever handed to the ring
     this.report = { offered: 0, consumed: 0, buffered: 0, underruns: 0, concealed: 0, late: 0, overflows: 0 };
     this.stalled = null;         // while a stall holds deliveries: what arrived meanwhile
+    this.deliveries = new Float64Array(2 * TRACE_LENGTH);   // [when, delay] of the newest timed deliveries, a ring
+    this.delivered = 0;
     this.pendingChange = null;   // { sentAt, version } of the newest slider move not yet heard
     this.latencies = [];
     this.changesHeard = 0;
@@ -55,6 +58,7 @@ export class StreamLink {
       case 'connect': this.connect(message); break;
       case 'send': this.send(message.message, message.sentAt); break;
       case 'stall': this.stall(message.ms); break;
+      case 'trace': this.post({ type: 'trace', trace: this.trace() }); break;
       case 'close': this.close(); break;
     }
   }
@@ -160,8 +164,9 @@ export class StreamLink {
     this.received++;
     const creditedAt = this.credited.shift();
     const now = clockMs();
-    if (creditedAt != null && this.cushion.observeDelivery(now - creditedAt, now)) {
-      this.ring.postMessage(this.cushion.ringSettings());
+    if (creditedAt != null) {
+      this.record(now, now - creditedAt);
+      if (this.cushion.observeDelivery(now - creditedAt, now)) this.ring.postMessage(this.cushion.ringSettings());
     }
     const change = this.pendingChange;
     if (change && change.version !== undefined && version >= change.version) {
@@ -187,8 +192,10 @@ export class StreamLink {
       this.roundTrips.push((playedFrame - captureFrame) / this.sampleRate * 1000);
       if (this.roundTrips.length > ROUND_TRIP_WINDOW) this.roundTrips.shift();
     }
-    if (this.connected && this.cushion.observe(report.underruns > this.report.underruns, now)) {
-      this.ring.postMessage(this.cushion.ringSettings());
+    if (this.connected) {
+      let changed = this.cushion.observe(report.underruns > this.report.underruns, now);
+      if (report.late > this.report.late) changed = this.cushion.observeLate(report.lateBy / this.sampleRate * 1000, now) || changed;
+      if (changed) this.ring.postMessage(this.cushion.ringSettings());
     }
     this.report = report;
     this.requestBlocks();
@@ -208,6 +215,9 @@ export class StreamLink {
       floorMs: this.cushion?.floorMs ?? this.optionFloorMs,
       underruns: this.report.underruns,
       concealed: this.report.concealed,
+      played: this.report.consumed,   // stream samples played since the connection's start (silences not counted)
+      largestStep: this.report.largestStep ?? 0,
+      largestStreamStep: this.report.largestStreamStep ?? 0,
       late: this.report.late,
       overflows: this.report.overflows,
       skipped: this.report.skipped ?? 0,
@@ -218,6 +228,26 @@ export class StreamLink {
       upstreamBlocks: this.upstreamSequence,
       roundTripMs: [...this.roundTrips],
     };
+  }
+
+  record(now, delayMs) {
+    const at = 2 * (this.delivered++ % TRACE_LENGTH);
+    this.deliveries[at] = now;
+    this.deliveries[at + 1] = delayMs;
+  }
+
+  // The timed deliveries kept, oldest first, as [ms since the first, delay ms]: what a machine's network and
+  // scheduling did, for the cushion's tests (tests/player/traces) and for anyone tuning it.
+  trace() {
+    const count = Math.min(this.delivered, TRACE_LENGTH);
+    const first = this.delivered - count;
+    const trace = [];
+    for (let i = first; i < this.delivered; i++) {
+      const at = 2 * (i % TRACE_LENGTH);
+      trace.push([this.deliveries[at], this.deliveries[at + 1]]);
+    }
+    const origin = trace.length > 0 ? trace[0][0] : 0;
+    return trace.map(([when, delay]) => [Math.round((when - origin) * 100) / 100, Math.round(delay * 100) / 100]);
   }
 
   inFlight() { return this.granted - this.received; }
