@@ -43,7 +43,8 @@ internal static class PacedCommand
         }
         try
         {
-            var idle = await CpuPercentAsync(pid, TimeSpan.FromSeconds(3));
+            await Task.Delay(TimeSpan.FromSeconds(3));   // past the start's compilation
+            var idle = await CpuPercentAsync(pid, TimeSpan.FromSeconds(5));
             var sockets = new List<ClientWebSocket>();
             for (var c = 0; c < clients; c++)
             {
@@ -65,7 +66,7 @@ internal static class PacedCommand
             {
                 socket.Abort();
             }
-            var blocks = readers.Sum(r => r.IsCompletedSuccessfully ? r.Result : 0);
+            var blocks = (await Task.WhenAll(readers)).Sum();
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{{\"command\":\"paced\",\"load\":\"{stress?.Description ?? "quiet"}\",\"seed_mode\":{(seedMode ? "true" : "false")},\"clients\":{clients},\"block_size\":{blockSize},\"sample_rate\":{sampleRate}," +
                 $"\"duration_s\":{duration},\"idle_cpu_pct\":{idle:0.00},\"server_cpu_pct\":{cpu:0.00},\"per_client_cpu_pct\":{cpu / clients:0.000},\"bytes_per_block\":{(double.IsNaN(bytesPerBlock) ? "null" : bytesPerBlock.ToString("0.0", CultureInfo.InvariantCulture))}}}"));
