@@ -23,6 +23,7 @@ internal static class NotebookFormatters
         Formatter.Register<DuplexPlayer>((player, writer) => writer.Write(player.Html()), HtmlFormatter.MimeType);
         Formatter.Register<SignalChart>((chart, writer) => writer.Write(ChartHtml.ForNotebook(chart.FigureJson)), HtmlFormatter.MimeType);
         // A sample buffer is a waveform (the seed plotted its buffers; a table of 4096 numbers says little).
+        Formatter.Register<Sound>((sound, writer) => writer.Write(SoundView.Html(sound)), HtmlFormatter.MimeType);
         Formatter.Register<float[]>((samples, writer) => writer.Write(ChartHtml.ForNotebook(Plot.Waveform(samples).FigureJson)), HtmlFormatter.MimeType);
         UserPlotlyCharts.FormatWheneverLoaded();
     }

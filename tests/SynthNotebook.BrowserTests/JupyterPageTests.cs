@@ -40,6 +40,12 @@ public sealed class JupyterPageTests(BrowserFixture browser)
         // The one request that would leave loopback is the kernel tool's own: its page script probes the kernel's HTTP
         // API (--http-port-range) at the machine's other addresses. SynthNotebook's outputs ask nothing of the network.
         Assert.All(page.OffMachineRequests, url => Assert.Matches(@"^http://[^/]+:(2\d{3}|3000)/discovery$", url));
+        // The rendered sound plays in the page with no server: its audio element knows its 2 s and its clock runs.
+        var sound = page.Page.Locator(".synth-notebook-sound audio");
+        await sound.EvaluateAsync("audio => audio.play()");
+        await page.Page.WaitForFunctionAsync("() => document.querySelector('.synth-notebook-sound audio').currentTime > 0.1");
+        Assert.Equal(2.0, await sound.EvaluateAsync<double>("audio => audio.duration"), 2);
+        await sound.EvaluateAsync("audio => audio.pause()");
 
         // Play in the notebook's own player: what it played before the slider move is the notebook's synth, sample for
         // sample (an underrun's silence, on a busy machine, cut out), so every component sounds at its pitch.

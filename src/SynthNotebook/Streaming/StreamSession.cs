@@ -36,6 +36,7 @@ internal sealed class StreamSession
     private int _queuedReplies; // error replies not yet sent: bounded, so a client that floods and never reads is closed
     private readonly ServerMessages _readerMessages = new();
     private readonly ServerMessages _writerMessages = new();
+    private long _parametersSent = -1;   // the version of the newest params broadcast (the writer's alone)
     private OscillatorBank? _voice;     // a synth stream's own voice (duplex plays the microphone through the chain)
     private int _sampleRate;
     private BlockFrame? _frame;
@@ -448,9 +449,13 @@ internal sealed class StreamSession
                 await SendAsync(text, WebSocketMessageType.Text, abort);
                 Interlocked.Decrement(ref _queuedReplies);
             }
-            if (Interlocked.Exchange(ref _parametersChanged, 0) == 1)
+            // A change that lands after the flag was taken but before the parameters were read is sent by this pass;
+            // its own wake-up must not send the same version again.
+            if (Interlocked.Exchange(ref _parametersChanged, 0) == 1 && _synth.Parameters is var parameters
+                && parameters.Version != _parametersSent)
             {
-                await SendAsync(_writerMessages.Parameters(_synth.Parameters), WebSocketMessageType.Text, abort);
+                _parametersSent = parameters.Version;
+                await SendAsync(_writerMessages.Parameters(parameters), WebSocketMessageType.Text, abort);
             }
             if (TryTakeCredit())
             {

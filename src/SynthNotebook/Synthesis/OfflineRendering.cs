@@ -15,6 +15,13 @@ public static class OfflineRendering
         return samples;
     }
 
+    /// <summary>
+    /// Renders <paramref name="seconds"/> as a <see cref="Sound"/>: the same samples as <see cref="RenderSeconds"/>, with
+    /// their rate, so a notebook shows them as a waveform you can play and download.
+    /// </summary>
+    public static Sound Render(this Synth synth, double seconds, int? sampleRate = null)
+        => new(synth.RenderSeconds(seconds, sampleRate), sampleRate ?? synth.SampleRate);
+
     /// <summary>Renders <paramref name="count"/> consecutive blocks of <see cref="Synth.BlockSize"/>, one after another.</summary>
     public static float[] RenderBlocks(this Synth synth, int count, int? sampleRate = null)
     {

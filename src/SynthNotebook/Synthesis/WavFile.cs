@@ -18,6 +18,14 @@ public static class WavFile
         Write(stream, samples, sampleRate);
     }
 
+    /// <summary>The bytes of a mono float32 WAV file of <paramref name="samples"/>.</summary>
+    public static byte[] Bytes(ReadOnlySpan<float> samples, int sampleRate)
+    {
+        using var stream = new MemoryStream(HeaderBytes + samples.Length * sizeof(float));
+        Write(stream, samples, sampleRate);
+        return stream.ToArray();
+    }
+
     /// <summary>Writes <paramref name="samples"/> as a mono float32 WAV stream.</summary>
     public static void Write(Stream stream, ReadOnlySpan<float> samples, int sampleRate)
     {

@@ -93,6 +93,19 @@ public sealed class ExtensionInTheKernelTests
     }
 
     [Fact]
+    public async Task ARenderedSoundShowsAsAWaveformYouCanPlayWithNoServer()
+    {
+        using var kernel = await LoadedKernelAsync();
+
+        var html = (await kernel.RunAsync("new Synth().Render(0.25)")).AssertSucceeded().AllHtml;
+
+        Assert.Contains("class=\"synth-notebook-sound\"", html);
+        Assert.Contains("<audio controls", html);
+        Assert.Contains("src=\"data:audio/wav;base64,", html);
+        Assert.Contains("class=\"synthnotebook-chart\"", html);
+    }
+
+    [Fact]
     public async Task AGenericChartFromTheUsersOwnPlotlyNetShowsAsAChartWhereItsFSharpCoreLoads()
     {
         using var kernel = await LoadedKernelAsync();

@@ -62,10 +62,14 @@ public sealed class NotebookInTheKernelTests
         Assert.Equal(3000, (kernel.Value<FilterSettings>("lowPass")).Frequency);
         Assert.Equal(["ring modulator", "gain 2"], server.Chain.Stages);
 
-        // The WAV cell wrote its file where the kernel runs (the notebook's folder) and showed the buffer as a waveform.
-        var twoSeconds = kernel.Value<float[]>("twoSeconds");
+        // The WAV cell wrote its file where the kernel runs (the notebook's folder) and showed the sound: its waveform,
+        // and an audio element holding the same samples, no server needed.
+        var twoSeconds = kernel.Value<Sound>("twoSeconds").Samples.ToArray();
         Assert.Equal(twoSeconds, WavFile.Read(Path.Combine(folder.Path, "synth.wav")).Samples);
-        Assert.Contains("min/max", OutputOf(runs, "WavFile.Write").AllHtml);
+        var soundHtml = OutputOf(runs, "WavFile.Write").AllHtml;
+        Assert.Contains("min/max", soundHtml);
+        var wav = Convert.FromBase64String(System.Text.RegularExpressions.Regex.Match(soundHtml, "<audio[^>]* src=\"data:audio/wav;base64,([^\"]+)\"").Groups[1].Value);
+        Assert.Equal(twoSeconds, System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(wav.AsSpan(44)).ToArray());
 
         // Stop: the server is down and its port free again.
         Assert.False(server.IsRunning);
