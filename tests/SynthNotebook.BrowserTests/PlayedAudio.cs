@@ -144,29 +144,30 @@ public static class PlayedAudio
             if (j < reference.Length && captured[i] != reference[j] && TryRestoreFadeOut())
             {
                 // Silence follows, unless blocks came in time to start again at once: then the fade in follows directly.
-                var silence = ZerosAt(captured, i);
-                var faded = silence > 0 && FadesAt(captured, i + silence - 1, reference, stream.Count, quantum, FadeIn) ? silence - 1 : silence;
-                if (faded > 0)
-                {
-                    gaps.Add(new Gap(stream.Count, faded));
-                }
-                i += faded;
-                RestoreFadeIn();
+                CutSilence(ZerosAt(captured, i));
                 continue;
             }
-            var run = ZerosAt(captured, i);
-            if (run >= MinGap)
+            if (ZerosAt(captured, i) is var run and >= MinGap)
             {
-                // A fade in whose first sample is the stream's own zero belongs to the fade, not the gap.
-                var faded = FadesAt(captured, i + run - 1, reference, j, quantum, FadeIn) ? run - 1 : run;
-                gaps.Add(new Gap(j, faded));
-                i += faded;
-                RestoreFadeIn();
+                CutSilence(run);
                 continue;
             }
             stream.Add(captured[i++]);
         }
         return (stream.ToArray(), gaps.ToArray());
+
+        // The silence as a gap (a fade in whose first sample is the stream's own zero belongs to the fade), then the
+        // fade in after it, if there is one.
+        void CutSilence(int run)
+        {
+            var silence = run > 0 && FadesAt(captured, i + run - 1, reference, stream.Count, quantum, FadeIn) ? run - 1 : run;
+            if (silence > 0)
+            {
+                gaps.Add(new Gap(stream.Count, silence));
+            }
+            i += silence;
+            RestoreFadeIn();
+        }
 
         void RestoreFadeIn()
         {

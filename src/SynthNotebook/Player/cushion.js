@@ -12,6 +12,10 @@
 // (they are the start-up's: a just-compiled server, a page still loading, and they kept the floor up for a minute).
 // (Raising the floor on near misses, seconds in which the ring fell to a render quantum, was tried first: under load
 // the underruns came without warning; benchmarks/README.md.)
+// An underrun raises the floor, and when the block that ends it comes, the ring says how long it was dry: the floor
+// grows at once to what would have held (the target the underrun hit, plus that). What underruns added halves every
+// calm minute, so a busy spell is paid for while it lasts. (A forgetting histogram's p99–p99.9 in place of the fading
+// slowest delivery did worse on the recorded traces of tests/player/traces; benchmarks/README.md.)
 //
 // Duplex mode: audio arrives at the microphone's pace, so the ring holds whatever it held when it started: the
 // cushion starts at the floor, underruns while starting up refill it without raising it, and a later one raises it
