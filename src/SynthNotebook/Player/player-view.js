@@ -43,8 +43,8 @@ const STYLE = `
   .synth-notebook-player { font: 13px system-ui, sans-serif; border: 1px solid #8884; border-radius: 6px; padding: 8px; max-width: 640px; }
   .synth-notebook-player .snp-bar { display: flex; gap: 8px; align-items: center; margin-bottom: 6px; }
   .synth-notebook-player .snp-row { display: grid; grid-template-columns: 110px 1fr 90px; gap: 8px; align-items: center; }
-  .synth-notebook-player .snp-status { font-family: ui-monospace, monospace; font-size: 12px; opacity: .85; flex: 1; min-width: 0;
-    white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
+  .synth-notebook-player .snp-status { display: block; font-family: ui-monospace, monospace; font-size: 11px; opacity: .85;
+    margin-bottom: 6px; line-height: 1.35; height: 2.7em; overflow: hidden; }
   .synth-notebook-player .snp-mic { display: flex; gap: 12px; margin-bottom: 6px; }
   .synth-notebook-player .snp-notice { margin: 6px 0; padding: 6px; border-left: 3px solid #d98c00; }
   .synth-notebook-player canvas { width: 100%; height: 110px; display: block; margin-top: 6px; }`;
@@ -76,12 +76,12 @@ export class PlayerView {
     this.status = document.createElement('span');
     this.status.className = 'snp-status';
     this.status.setAttribute('role', 'status');
-    bar.append(this.playButton, this.stopButton, this.status);
+    bar.append(this.playButton, this.stopButton);
     this.notice = document.createElement('div');
     this.notice.className = 'snp-notice';
     this.notice.hidden = true;
     this.sliders = document.createElement('div');
-    root.append(style, bar, this.notice);
+    root.append(style, bar, this.status, this.notice);   // the status gets the whole width: it says a lot
     if (this.duplex) root.append(this.microphoneOptions());
     root.append(this.sliders);
     this.canvases = (this.duplex ? ['microphone', 'output'] : ['output']).map((label) => {
@@ -187,7 +187,7 @@ export class PlayerView {
     this.gainSlider.set(Math.round(params.gain / (this.maxGain / 1000)), params.gain.toFixed(2));
   }
 
-  // One line that never wraps (the layout below it must not jump as figures change); the whole of it as a tooltip.
+  // Two lines of fixed height (the sliders below must not jump as the figures change); the whole of it as a tooltip.
   setStatus(text) {
     this.status.textContent = text;
     this.status.title = text;
