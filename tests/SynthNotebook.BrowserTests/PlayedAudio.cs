@@ -18,9 +18,9 @@ public static class PlayedAudio
     public const int Quantum = 128;
 
     // The player's concealment (Player/concealment.js), to the bit: a sample times the ramp's gain, in double, rounded to float.
-    private static float FadeOut(float sample, int k, int length) => (float)(sample * (1 - (k + 1) / (double)length));
+    public static float FadeOut(float sample, int k, int length) => (float)(sample * (1 - (k + 1) / (double)length));
 
-    private static float FadeIn(float sample, int k, int length) => (float)(sample * ((k + 1) / (double)length));
+    public static float FadeIn(float sample, int k, int length) => (float)(sample * ((k + 1) / (double)length));
 
     private static bool FadesAt(float[] captured, int at, float[] reference, int from, int length, Func<float, int, int, float> fade)
     {

@@ -77,8 +77,8 @@ public sealed class PlayedAudioTests
         var played = reference.ToArray();
         for (var k = 0; k < PlayedAudio.Quantum; k++)
         {
-            played[silenceBefore - PlayedAudio.Quantum + k] = (float)(reference[silenceBefore - PlayedAudio.Quantum + k] * (1 - (k + 1) / 128.0));
-            played[silenceBefore + k] = (float)(reference[silenceBefore + k] * ((k + 1) / 128.0));
+            played[silenceBefore - PlayedAudio.Quantum + k] = PlayedAudio.FadeOut(reference[silenceBefore - PlayedAudio.Quantum + k], k, PlayedAudio.Quantum);
+            played[silenceBefore + k] = PlayedAudio.FadeIn(reference[silenceBefore + k], k, PlayedAudio.Quantum);
         }
         return [.. played[..silenceBefore], .. new float[silence], .. played[silenceBefore..]];
     }
@@ -113,7 +113,7 @@ public sealed class PlayedAudioTests
         var played = reference.ToArray();
         for (var k = 0; k < PlayedAudio.Quantum; k++)
         {
-            played[k] = (float)(reference[k] * ((k + 1) / 128.0));
+            played[k] = PlayedAudio.FadeIn(reference[k], k, PlayedAudio.Quantum);
         }
         var captured = new float[500].Concat(played).ToArray();
 

@@ -20,7 +20,7 @@ public static class SoundView
     public static string Html(Sound sound)
     {
         ArgumentNullException.ThrowIfNull(sound);
-        var samples = sound.Samples.ToArray();
+        var samples = sound.SampleArray;
         var chart = ChartHtml.ForNotebook(Plot.Waveform(samples, sound.SampleRate, title: $"Sound · {Describe(sound)}").FigureJson);
         return $"""<div class="synth-notebook-sound" style="font: 13px system-ui, sans-serif; max-width: 640px">{chart}{Player(sound, samples)}</div>""";
     }

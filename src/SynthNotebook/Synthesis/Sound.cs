@@ -20,6 +20,9 @@ public sealed class Sound
     /// <summary>The samples, mono.</summary>
     public ReadOnlyMemory<float> Samples => _samples;
 
+    /// <summary>The samples without a copy, for this library's views (a sound never changes them).</summary>
+    internal float[] SampleArray => _samples;
+
     /// <summary>Samples per second.</summary>
     public int SampleRate { get; }
 

@@ -61,10 +61,14 @@ public static class WavFile
 
     /// <summary>Reads a mono float32 WAV file written by <see cref="Write(string, ReadOnlySpan{float}, int)"/> or any tool that
     /// writes the same format; other formats are refused with a message saying what was found.</summary>
-    public static (float[] Samples, int SampleRate) Read(string path)
+    public static (float[] Samples, int SampleRate) Read(string path) => Parse(File.ReadAllBytes(path), path);
+
+    /// <summary>Reads WAV bytes in memory (a data URL's, a download's), as <see cref="Read(string)"/> reads a file.</summary>
+    public static (float[] Samples, int SampleRate) Read(ReadOnlySpan<byte> wav) => Parse(wav, "the WAV data");
+
+    // `path` names the source in the messages.
+    private static (float[] Samples, int SampleRate) Parse(ReadOnlySpan<byte> span, string path)
     {
-        var bytes = File.ReadAllBytes(path);
-        var span = bytes.AsSpan();
         if (span.Length < 12 || !span[..4].SequenceEqual("RIFF"u8) || !span[8..12].SequenceEqual("WAVE"u8))
         {
             throw new InvalidDataException($"{path} is not a RIFF/WAVE file.");
