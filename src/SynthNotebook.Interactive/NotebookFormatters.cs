@@ -1,8 +1,5 @@
 using Microsoft.DotNet.Interactive.Formatting;
 using SynthNotebook.Notebook;
-using SynthNotebook.Notebook.Charts;
-using SynthNotebook.Streaming;
-using SynthNotebook.Synthesis;
 
 namespace SynthNotebook.Interactive;
 
@@ -18,13 +15,10 @@ internal static class NotebookFormatters
         {
             return;
         }
-        Formatter.Register<SynthServer>((server, writer) => writer.Write(ServerCard.Html(server)), HtmlFormatter.MimeType);
-        Formatter.Register<Synth>((synth, writer) => writer.Write(SynthCard.Html(synth)), HtmlFormatter.MimeType);
-        Formatter.Register<DuplexPlayer>((player, writer) => writer.Write(player.Html()), HtmlFormatter.MimeType);
-        Formatter.Register<SignalChart>((chart, writer) => writer.Write(ChartHtml.ForNotebook(chart.FigureJson)), HtmlFormatter.MimeType);
-        // A sample buffer is a waveform (the seed plotted its buffers; a table of 4096 numbers says little).
-        Formatter.Register<Sound>((sound, writer) => writer.Write(SoundView.Html(sound)), HtmlFormatter.MimeType);
-        Formatter.Register<float[]>((samples, writer) => writer.Write(ChartHtml.ForNotebook(Plot.Waveform(samples).FigureJson)), HtmlFormatter.MimeType);
+        foreach (var type in NotebookViews.Types)
+        {
+            Formatter.Register(type, (value, writer) => writer.Write(NotebookViews.Html(value)), HtmlFormatter.MimeType);
+        }
         UserPlotlyCharts.FormatWheneverLoaded();
     }
 }

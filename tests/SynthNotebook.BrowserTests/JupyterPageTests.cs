@@ -16,7 +16,6 @@ namespace SynthNotebook.BrowserTests;
 public sealed class JupyterPageTests(BrowserFixture browser)
 {
     private const string Notebook = "RealTimeSynthesis.ipynb";
-    private const int PlayerBlockSize = 256;   // PlayerOptions' default
     private static readonly float CellLimitMs = 300_000;
 
     [Fact]
@@ -33,7 +32,7 @@ public sealed class JupyterPageTests(BrowserFixture browser)
         Assert.Empty(await ErrorOutputsAsync(page));
 
         // Every chart draws (plotly's SVG), with the plotly.js the #r cell's banner brought; nothing leaves the machine.
-        await WaitForChartsAsync(page, 3);
+        await page.WaitForChartsAsync(3);
         var gluedPoints = await page.Page.EvaluateAsync<int>(
             "() => document.querySelector('.synthnotebook-chart').data.reduce((n, trace) => n + trace.y.length, 0)");
         Assert.Equal(8192, gluedPoints);
@@ -47,32 +46,9 @@ public sealed class JupyterPageTests(BrowserFixture browser)
         Assert.Equal(2.0, await sound.EvaluateAsync<double>("audio => audio.duration"), 2);
         await sound.EvaluateAsync("audio => audio.pause()");
 
-        // Play in the notebook's own player: what it played before the slider move is the notebook's synth, sample for
-        // sample (an underrun's silence, on a busy machine, cut out), so every component sounds at its pitch.
+        // Play in the notebook's own player: the notebook's synth, sample for sample, then a slider move, heard.
         await page.PlayAsync();
-        var sampleRate = await page.Page.EvaluateAsync<int>("() => window.__synthCaptures[0].context.sampleRate");
-        await page.CaptureMoreAsync(0, 2.2, sampleRate);
-        var beforeMove = await page.CapturedFramesAsync();
-
-        // Then a slider move, heard: the first component's peak moves to where the slider says.
-        var slider = page.Player(0).Locator("input[name=frequency-0]");
-        var box = (await slider.BoundingBoxAsync())!;
-        var heardBefore = (await page.StatsAsync()).ChangesHeard;
-        await page.Page.Mouse.ClickAsync(box.X + box.Width * 0.45f, box.Y + box.Height / 2);   // about 450 Hz: shown to 0.1 Hz
-        await page.WaitForAsync(0, $"s => s.changesHeard > {heardBefore}");
-        var shown = await page.Player(0).Locator("output").First.TextContentAsync();
-        var moved = double.Parse(shown!.Replace(" Hz", "", StringComparison.Ordinal), CultureInfo.InvariantCulture);
-        await page.CaptureWindowAsync(0, 1.5, sampleRate);
-        var capture = await page.CaptureAsync();
-
-        var synth = new Synth(componentCount: 5, lowestFrequency: 200, highestFrequency: 400, sampleRate: 44_100, blockSize: 4096);
-        synth.SetFrequency(0, 220);
-        synth.SetAmplitude(4, 0.5);
-        var played = capture.Samples[..beforeMove];
-        var reference = PlayedAudio.Reference(synth, capture.SampleRate, PlayerBlockSize, played.Length);
-        var (stream, _, _) = PlayedAudio.AssertPlayed(played, reference, 2 * capture.SampleRate, allowUnderrunGaps: true, $"{await page.StatsAsync()}");
-        AssertPeaksAt(stream.AsSpan(0, 1 << 16), capture.SampleRate, 220, 250, 300, 350, 400);
-        AssertPeaksAt(capture.Samples.AsSpan(capture.Samples.Length - (1 << 15)), sampleRate, moved, 250, 300);
+        await Heard.AssertPlaysTheSeedsSynthThenHearsASliderMoveAsync(page);
 
         await page.Page.ScreenshotAsync(new() { Path = Path.Combine(AppContext.BaseDirectory, "jupyter-page.png"), FullPage = true });
 
@@ -95,21 +71,21 @@ public sealed class JupyterPageTests(BrowserFixture browser)
         var glued = await CellIndexAsync(first, "Plot.GluedBlocks(synth)");
         await first.Page.EvaluateAsync($"() => Jupyter.notebook.execute_cell_range(0, {glued + 1})");
         await WaitForCellsAsync(first, 0, glued + 1, jupyter);
-        await WaitForChartsAsync(first, 1);
+        await first.WaitForChartsAsync(1);
         // The chart cell run again: its new output is the page's only chart (plotly.js must not depend on which
         // chart output came first).
         await first.Page.EvaluateAsync($"() => Jupyter.notebook.execute_cells([{glued}])");
         await WaitForCellsAsync(first, glued, glued + 1, jupyter);
-        await WaitForChartsAsync(first, 1);
+        await first.WaitForChartsAsync(1);
         await SaveAsync(first);
 
         // A second window on the running kernel (as a reload or a reopened tab): the saved banner brings plotly.js, so
         // the saved chart draws, and so does the chart cell run again from this page.
         await using var second = await OpenNotebookAsync(jupyter);
-        await WaitForChartsAsync(second, 1);
+        await second.WaitForChartsAsync(1);
         await second.Page.EvaluateAsync($"() => Jupyter.notebook.execute_cells([{glued}])");
         await WaitForCellsAsync(second, glued, glued + 1, jupyter);
-        await WaitForChartsAsync(second, 1);
+        await second.WaitForChartsAsync(1);
 
         // The #r cell's output cleared (or that cell run again: a second #r shows no banner) and saved: a page opened
         // now has no plotly.js of its own; its charts fetch it from the kernel.
@@ -117,7 +93,7 @@ public sealed class JupyterPageTests(BrowserFixture browser)
         await SaveAsync(second);
         await using var third = await OpenNotebookAsync(jupyter);
         Assert.Equal(0, await third.Page.EvaluateAsync<int>("() => document.querySelectorAll('.synthnotebook-banner').length"));
-        await WaitForChartsAsync(third, 1);
+        await third.WaitForChartsAsync(1);
         Assert.Empty(await ErrorOutputsAsync(third));
     }
 
@@ -134,31 +110,6 @@ public sealed class JupyterPageTests(BrowserFixture browser)
 
     private static async Task SaveAsync(PlayerPage page) =>
         await page.Page.EvaluateAsync("() => new Promise(done => { Jupyter.notebook.events.one('notebook_saved.Notebook', () => done()); Jupyter.notebook.save_notebook(); })");
-
-    private static async Task WaitForChartsAsync(PlayerPage page, int count)
-    {
-        try
-        {
-            await page.Page.WaitForFunctionAsync(
-                $"() => {{ const charts = [...document.querySelectorAll('.synthnotebook-chart')]; return charts.length === {count} && charts.every(c => c.querySelector('svg.main-svg .scatterlayer .trace')); }}",
-                null, new() { Timeout = 30_000, PollingInterval = 100 });
-        }
-        catch (TimeoutException ex)
-        {
-            var texts = await page.Page.EvaluateAsync<string[]>("() => [...document.querySelectorAll('.synthnotebook-chart')].map(c => c.textContent)");
-            throw new TimeoutException($"Charts did not draw: [{string.Join(" | ", texts)}]; console: {string.Join(" | ", page.Console)}", ex);
-        }
-    }
-
-    private static void AssertPeaksAt(ReadOnlySpan<float> window, int sampleRate, params double[] frequencies)
-    {
-        var magnitudes = Spectrum.Magnitudes(window);
-        foreach (var frequency in frequencies)
-        {
-            var expected = Spectrum.HzToBin(frequency, window.Length, sampleRate);
-            Assert.InRange(Spectrum.PeakBin(magnitudes, expected - 3, expected + 3), expected - 1, expected + 1);
-        }
-    }
 
     // Done when every code cell in [from, to) has its execution count (a running one shows '*').
     private static async Task WaitForCellsAsync(PlayerPage page, int from, int to, JupyterServer jupyter)

@@ -114,6 +114,22 @@ public sealed class PlayerPage : IAsyncDisposable
         }
     }
 
+    /// <summary>Waits until the page has exactly <paramref name="count"/> SynthNotebook charts, each drawn by plotly.js.</summary>
+    public async Task WaitForChartsAsync(int count, float timeoutMs = 30_000)
+    {
+        try
+        {
+            await Page.WaitForFunctionAsync(
+                $"() => {{ const charts = [...document.querySelectorAll('.synthnotebook-chart')]; return charts.length === {count} && charts.every(c => c.querySelector('svg.main-svg .scatterlayer .trace')); }}",
+                null, new() { Timeout = timeoutMs, PollingInterval = 100 });
+        }
+        catch (TimeoutException ex)
+        {
+            var texts = await Page.EvaluateAsync<string[]>("() => [...document.querySelectorAll('.synthnotebook-chart')].map(c => c.textContent)");
+            throw new TimeoutException($"Charts did not draw: [{string.Join(" | ", texts)}]; console: {string.Join(" | ", Console)}", ex);
+        }
+    }
+
     /// <summary>Frames the recorder of capture <paramref name="index"/> holds now.</summary>
     public Task<int> CapturedFramesAsync(int index = 0)
         => Page.EvaluateAsync<int>($"() => window.__synthCaptures[{index}].frames");
@@ -174,8 +190,9 @@ public sealed class PlayerPage : IAsyncDisposable
         }
         var startFrame = await Page.EvaluateAsync<long>($"() => window.__synthCaptures[{index}].startFrame");
         var moves = await Page.EvaluateAsync<long[]>($"() => window.__synthCaptures[{index}].moves");
+        var skips = await Page.EvaluateAsync<long[][]>($"() => window.__synthCaptures[{index}].skips");
         var sampleRate = await Page.EvaluateAsync<int>($"() => window.__synthCaptures[{index}].context.sampleRate");
-        return new Capture(samples, sampleRate, startFrame, moves);
+        return new Capture(samples, sampleRate, startFrame, moves, [.. skips.Select(s => (s[0], s[1]))]);
     }
 
     public async ValueTask DisposeAsync()
@@ -203,4 +220,8 @@ public sealed record PlayerStats(bool Connected, double SampleRate, int BlockSiz
     int Concealed, string CushionWhy);
 
 /// <summary>What the recorder captured: samples in play order, the audio frame of the first, and slider-move frames.</summary>
-public sealed record Capture(float[] Samples, int SampleRate, long StartFrame, long[] MoveFrames);
+public sealed record Capture(float[] Samples, int SampleRate, long StartFrame, long[] MoveFrames, (long Index, long Frames)[] Skips)
+{
+    /// <summary>The audio frame at which capture sample <paramref name="index"/> was played: quanta the audio thread skipped count.</summary>
+    public long FrameAt(long index) => StartFrame + index + Skips.Where(s => s.Index <= index).Sum(s => s.Frames);
+}

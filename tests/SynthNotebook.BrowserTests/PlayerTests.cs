@@ -83,7 +83,7 @@ public sealed class PlayerTests(BrowserFixture browser, ITestOutputHelper output
             Assert.True(changedAt >= 0, $"the change to {frequency} Hz was never heard");
             changes.Add(new FrequencyChange(changedAt / BlockSize, 0, frequency));
             reference = PlayedAudio.Reference(SampleRate, BlockSize, capture.Samples.Length, changes);
-            var heardFrame = capture.StartFrame + PlayedAudio.CaptureIndex(start, changedAt, gaps);
+            var heardFrame = capture.FrameAt(PlayedAudio.CaptureIndex(start, changedAt, gaps));
             var latencyMs = (heardFrame - move) * 1000.0 / SampleRate;
             latencies.Add(latencyMs);
             // The move's frame is the last the page knew rendered at the move (recorder.js), so the change cannot
@@ -91,7 +91,7 @@ public sealed class PlayerTests(BrowserFixture browser, ITestOutputHelper output
             // the player benchmark reports the latency, quiet and loaded.
             Assert.True(latencyMs >= 0 && latencyMs <= 100,
                 $"change to {frequency} Hz: moved at frame {move}, heard at frame {heardFrame} ({latencyMs:0.0} ms); " +
-                $"capture start {start}, start frame {capture.StartFrame}, gaps [{string.Join(", ", gaps)}]; {await page.StatsAsync()}; " +
+                $"capture start {start}, start frame {capture.StartFrame}, gaps [{string.Join(", ", gaps)}], skipped quanta [{string.Join(", ", capture.Skips)}]; {await page.StatsAsync()}; " +
                 $"played from there: [{string.Join(", ", capture.Samples.Skip(PlayedAudio.CaptureIndex(start, changedAt, gaps) - 2).Take(8).Select(v => v.ToString("G6")))}], " +
                 $"the stream: [{string.Join(", ", reference.Skip(changedAt - 2).Take(8).Select(v => v.ToString("G6")))}]");
         }

@@ -9,6 +9,7 @@ internal static class ClientScripts
     private static readonly Lazy<string> PlayerScript = new(() => Bundle("player.js"));
     private static readonly Lazy<string> WorkletScript = new(() => Bundle("worklets.js"));
     private static readonly Lazy<string> WorkerScript = new(() => Bundle("stream-worker.js"));
+    private static readonly Lazy<string> PageFeedScript = new(() => Bundle("page-feed.js"));
 
     /// <summary>The widget (and the ring and the link for pages that allow no AudioWorklet or Worker); it defines <c>mountSynthPlayer</c>.</summary>
     public static string Player => PlayerScript.Value;
@@ -18,6 +19,9 @@ internal static class ClientScripts
 
     /// <summary>The Worker that owns the socket, loaded by the player from a Blob URL.</summary>
     public static string Worker => WorkerScript.Value;
+
+    /// <summary>The server page's follower of what its program shows; it defines <c>followPageFeed</c>.</summary>
+    public static string PageFeed => PageFeedScript.Value;
 
     /// <summary>One module's source, as embedded.</summary>
     public static string Module(string name) => EmbeddedScript.Read($"SynthNotebook.Player.{name}");

@@ -1,4 +1,3 @@
-using System.Net;
 using System.Text.Json;
 using SynthNotebook.Player;
 using SynthNotebook.Synthesis;
@@ -31,30 +30,23 @@ public static class PlayerWidget
         var id = $"synth-player-{Guid.NewGuid():N}";
         var parameters = server.Synth.Parameters;
         // The default encoder escapes <, > and &, so the JSON cannot end the script element early.
-        var config = JsonSerializer.Serialize(new
-        {
-            url = server.WebSocketUrl.ToString(),
-            token = server.Token.Value,
-            pageUrl = server.PageUrl.ToString(),
-            mode = options.Mode == StreamMode.Duplex ? "duplex" : "synth",
-            duplexPageUrl = server.DuplexPageUrl.ToString(),
-            microphone = new
-            {
-                echoCancellation = options.EchoCancellation,
-                noiseSuppression = options.NoiseSuppression,
-                autoGainControl = options.AutoGainControl,
-            },
-            components = parameters.Components.Select(c => new { frequency = c.Frequency, amplitude = c.Amplitude }),
-            gain = parameters.Gain,
+        var config = JsonSerializer.Serialize(new PlayerConfig(
+            Url: server.WebSocketUrl.ToString(),
+            Token: server.Token.Value,
+            PageUrl: server.PageUrl.ToString(),
+            Mode: options.Mode == StreamMode.Duplex ? "duplex" : "synth",
+            DuplexPageUrl: server.DuplexPageUrl.ToString(),
+            Microphone: new(options.EchoCancellation, options.NoiseSuppression, options.AutoGainControl),
+            Components: [.. parameters.Components.Select(c => new PlayerConfig.Component(c.Frequency, c.Amplitude))],
+            Gain: parameters.Gain,
             // The sliders' ranges are the synth's own: its Nyquist frequency and the gain limit.
-            limits = new { maxFrequency = server.Synth.MaxFrequency, maxGain = SynthLimits.MaxGain },
-            blockSize = options.BlockSize,
-            targetLatencyMs = options.TargetLatencyMs,
-            duplexLatencyMs = options.DuplexLatencyMs,
-            sampleRate = options.SampleRate,
-            workletSource = ClientScripts.Worklet,
-            workerSource = ClientScripts.Worker,
-        });
+            Limits: new(server.Synth.MaxFrequency, SynthLimits.MaxGain),
+            BlockSize: options.BlockSize,
+            TargetLatencyMs: options.TargetLatencyMs,
+            DuplexLatencyMs: options.DuplexLatencyMs,
+            SampleRate: options.SampleRate,
+            WorkletSource: ClientScripts.Worklet,
+            WorkerSource: ClientScripts.Worker), SynthNotebookJson.Default.PlayerConfig);
         return $"""
             <div id="{id}" class="synth-notebook-player"></div>
             <script{(scriptNonce is null ? "" : $" nonce=\"{scriptNonce}\"")}>
@@ -65,19 +57,4 @@ public static class PlayerWidget
             </script>
             """;
     }
-
-    /// <summary>A whole page with one player: what the server answers at its root for a request with the token.</summary>
-    public static string Page(SynthServer server, PlayerOptions? options = null) => Page(server, options, scriptNonce: null);
-
-    /// <summary>As above, its script marked with the nonce of the page's Content-Security-Policy.</summary>
-    internal static string Page(SynthServer server, PlayerOptions? options, string? scriptNonce) => $"""
-        <!doctype html>
-        <html lang="en">
-        <head><meta charset="utf-8"><title>SynthNotebook · {WebUtility.HtmlEncode(server.WebSocketUrl.Authority)}</title></head>
-        <body>
-        <h1 style="font: 600 16px system-ui, sans-serif">SynthNotebook</h1>
-        {Html(server, options, scriptNonce)}
-        </body>
-        </html>
-        """;
 }

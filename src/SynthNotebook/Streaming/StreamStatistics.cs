@@ -6,6 +6,7 @@ public sealed class StreamStatistics
     private int _clients;
     private long _connections;
     private long _blocksSent;
+    private readonly TaskCompletionSource _firstConnection = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <summary>Connections open right now.</summary>
     public int Clients => Volatile.Read(ref _clients);
@@ -16,10 +17,14 @@ public sealed class StreamStatistics
     /// <summary>Blocks sent to all clients since the server started.</summary>
     public long BlocksSent => Interlocked.Read(ref _blocksSent);
 
+    /// <summary>Completes when the first client connects (a player pressed Play).</summary>
+    public Task FirstConnection => _firstConnection.Task;
+
     internal void Connected()
     {
         Interlocked.Increment(ref _clients);
         Interlocked.Increment(ref _connections);
+        _firstConnection.TrySetResult();
     }
 
     internal void Disconnected() => Interlocked.Decrement(ref _clients);

@@ -29,6 +29,7 @@ public sealed class SynthServer : IAsyncDisposable, IDisposable
     private readonly ConcurrentDictionary<StreamSession, byte> _sessions = new();
     private readonly ChainSlot _chain = new();
     private readonly CancellationTokenSource _abort = new();
+    private readonly CancellationTokenSource _closing = new();   // ends the pages' feeds when stopping begins
     private readonly Lazy<Task> _stop;
     private volatile bool _stopping;
 
@@ -67,6 +68,9 @@ public sealed class SynthServer : IAsyncDisposable, IDisposable
     /// <summary>Live counters: clients connected, blocks sent.</summary>
     public StreamStatistics Statistics { get; } = new();
 
+    /// <summary>What the page at <see cref="PageUrl"/> shows: its title, the player, and what a program appends.</summary>
+    public ServerPage Page { get; } = new();
+
     /// <summary>How the page at <see cref="PageUrl"/> plays (block size, cushion, sample rate).</summary>
     public PlayerOptions PageOptions { get; set; } = new();
 
@@ -84,7 +88,7 @@ public sealed class SynthServer : IAsyncDisposable, IDisposable
     public DuplexPlayer Microphone => new(this);
 
     /// <summary>This server's own microphone page: where the microphone works when a notebook's webview may not use it.</summary>
-    public Uri DuplexPageUrl => new($"http://{HostForUrl}:{Port}/duplex?token={Token.Value}");
+    public Uri DuplexPageUrl => new($"http://{HostForUrl}:{Port}{ServerPageEndpoints.DuplexPath}?token={Token.Value}");
 
     /// <summary>True until <see cref="StopAsync"/> has been called.</summary>
     public bool IsRunning => !_stop.IsValueCreated;
@@ -230,19 +234,13 @@ public sealed class SynthServer : IAsyncDisposable, IDisposable
 
     private async Task HandleAsync(HttpContext context)
     {
-        if (context.Request.Path == "/duplex" && !context.WebSockets.IsWebSocketRequest)
+        if (await ServerPageEndpoints.TryServeAsync(context, this, _closing.Token))
         {
-            await ServePageAsync(context, PageOptions with { Mode = StreamMode.Duplex });
             return;
         }
-        if (context.Request.Path != "/")
+        if (context.Request.Path != "/" || !context.WebSockets.IsWebSocketRequest)
         {
             context.Response.StatusCode = StatusCodes.Status404NotFound;
-            return;
-        }
-        if (!context.WebSockets.IsWebSocketRequest)
-        {
-            await ServePageAsync(context, PageOptions);
             return;
         }
         if (_stopping)
@@ -282,31 +280,6 @@ public sealed class SynthServer : IAsyncDisposable, IDisposable
         }
     }
 
-    /// <summary>The standalone player, for whoever holds the token (the page embeds it, so it is not shown to others).</summary>
-    private async Task ServePageAsync(HttpContext context, PlayerOptions options)
-    {
-        string? token = context.Request.Query["token"];
-        context.Response.Headers.CacheControl = "no-store";
-        if (token is null || !Token.Matches(token))
-        {
-            context.Response.StatusCode = StatusCodes.Status401Unauthorized;
-            context.Response.ContentType = "text/plain; charset=utf-8";
-            await context.Response.WriteAsync(
-                "SynthNotebook: open this page with ?token=... (the server's PageUrl gives the full address).\n");
-            return;
-        }
-        context.Response.ContentType = "text/html; charset=utf-8";
-        // The URL holds the token: no Referer carries it on, no other site frames the page, and only this page's own
-        // script (and the Worker and worklet it makes from blobs) runs, talking to this server alone.
-        var nonce = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
-        context.Response.Headers["Referrer-Policy"] = "no-referrer";
-        context.Response.Headers.XFrameOptions = "DENY";
-        context.Response.Headers.ContentSecurityPolicy =
-            $"default-src 'none'; script-src 'nonce-{nonce}' blob:; worker-src blob:; style-src 'unsafe-inline'; " +
-            $"connect-src ws://{HostForUrl}:{Port}; media-src blob: mediastream:; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
-        await context.Response.WriteAsync(PlayerWidget.Page(this, options, nonce));
-    }
-
     private void OnParametersChanged(SynthParameters parameters)
     {
         foreach (var session in _sessions.Keys)
@@ -319,6 +292,7 @@ public sealed class SynthServer : IAsyncDisposable, IDisposable
     private async Task StopCoreAsync()
     {
         _stopping = true;
+        await _closing.CancelAsync();
         Synth.ParametersChanged -= OnParametersChanged;
         RunningByPort.TryRemove(new KeyValuePair<int, SynthServer>(Port, this));
         await Task.WhenAll(_sessions.Keys.Select(s => s.CloseAsync(WebSocketCloseStatus.EndpointUnavailable, "The server is stopping.")));
@@ -335,5 +309,6 @@ public sealed class SynthServer : IAsyncDisposable, IDisposable
         await _abort.CancelAsync();
         await _app.DisposeAsync();
         _abort.Dispose();
+        _closing.Dispose();
     }
 }

@@ -25,7 +25,7 @@
     const { context } = event.detail;
     // The audio is copied into one preallocated array (grown by doubling), not kept as a chunk per render quantum:
     // a long window would otherwise leave tens of thousands of small arrays for the page's collector to trace.
-    const capture = { context, startFrame: -1, all: new Float32Array(1 << 22), frames: 0, moves: [], limit: Infinity, renderedFrame: 0 };
+    const capture = { context, startFrame: -1, all: new Float32Array(1 << 22), frames: 0, moves: [], skips: [], skipped: 0, limit: Infinity, renderedFrame: 0 };
     captures.push(capture);
     event.detail.waitUntil((async () => {
       const url = URL.createObjectURL(new Blob([processorSource], { type: 'text/javascript' }));
@@ -38,6 +38,13 @@
         capture.renderedFrame = message.data.frame + message.data.samples.length;
         if (capture.frozen) return;
         if (capture.startFrame < 0) capture.startFrame = message.data.frame;
+        // A render quantum the audio thread never ran (a stalled machine) leaves the frame clock ahead of the capture:
+        // noted as [capture index, frames skipped], so a capture index maps back to the frame it was played at.
+        const skipped = message.data.frame - (capture.startFrame + capture.frames + capture.skipped);
+        if (skipped !== 0) {
+          capture.skips.push([capture.frames, skipped]);
+          capture.skipped += skipped;
+        }
         const { samples } = message.data;
         const kept = capture.frames + samples.length > capture.limit ? samples.subarray(0, capture.limit - capture.frames) : samples;
         if (capture.frames + kept.length > capture.all.length) {

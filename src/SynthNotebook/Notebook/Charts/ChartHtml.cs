@@ -17,7 +17,7 @@ public static class ChartHtml
     private static readonly Lazy<string> PlotlyInstaller = new(BuildPlotlyScript);
     private static readonly string PlotlyMissingHelp = ScriptSafe(JsonSerializer.Serialize(
         "plotly.js is not on this page: it comes with the output of the #r \"nuget: SynthNotebook\" cell, or from the " +
-        "kernel that drew this chart, which is no longer running. Run this cell again."));
+        "kernel that drew this chart, which is no longer running. Run this cell again.", SynthNotebookJson.Default.String));
 
     /// <summary>Put plotly.js into every chart (self-contained outputs, 3.6 MB each), e.g. for HTML to use elsewhere.</summary>
     public static bool EmbedPlotlyJsInEveryChart { get; set; }
@@ -50,7 +50,7 @@ public static class ChartHtml
             .Append($"(document.getElementById('{id}'), ")
             .Append(ScriptSafe(figureJson))
             .Append(", ")
-            .Append(JsonSerializer.Serialize(plotlyJsUrl?.ToString()))
+            .Append(plotlyJsUrl is null ? "null" : JsonSerializer.Serialize(plotlyJsUrl.ToString(), SynthNotebookJson.Default.String))
             .Append(", ")
             .Append(PlotlyMissingHelp)
             .Append(");</script>");

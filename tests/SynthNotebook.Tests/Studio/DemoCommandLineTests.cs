@@ -1,6 +1,6 @@
 using SynthNotebook.Tests.Streaming;
 
-namespace SynthNotebook.Tests.Demo;
+namespace SynthNotebook.Tests.Studio;
 
 /// <summary>The main job as a command-line program: help, a port, one-line errors with exit code 2, clean stops.</summary>
 public sealed class DemoCommandLineTests
@@ -8,7 +8,7 @@ public sealed class DemoCommandLineTests
     [Fact]
     public async Task HelpSaysHowToRunItAndExitsZero()
     {
-        using var demo = DemoProcess.Start("--help");
+        using var demo = StudioProcess.Demo("--help");
 
         Assert.Equal(0, await demo.ExitCodeAsync());
         Assert.StartsWith("Usage: synthnotebook-demo [--port N]", demo.Output);
@@ -23,7 +23,7 @@ public sealed class DemoCommandLineTests
     [InlineData("--loud", "synthnotebook-demo: unknown argument '--loud' (see --help).")]
     public async Task BadArgumentsAreOneLineAndExitTwo(string arguments, string line)
     {
-        using var demo = DemoProcess.Start(arguments.Split(' '));
+        using var demo = StudioProcess.Demo(arguments.Split(' '));
 
         Assert.Equal(2, await demo.ExitCodeAsync());
         Assert.Equal([line], demo.ErrorLines);
@@ -33,7 +33,7 @@ public sealed class DemoCommandLineTests
     public async Task APortAnotherProgramHoldsIsOneLineAndExitsTwo()
     {
         using var foreign = Ports.HoldOne();
-        using var demo = DemoProcess.Start("--port", foreign.Port.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        using var demo = StudioProcess.Demo("--port", foreign.Port.ToString(System.Globalization.CultureInfo.InvariantCulture));
 
         Assert.Equal(2, await demo.ExitCodeAsync());
         var line = Assert.Single(demo.ErrorLines);
@@ -45,7 +45,7 @@ public sealed class DemoCommandLineTests
     [InlineData("INT", "SIGINT")]
     public async Task ASignalStopsItCleanlyClosingItsListenersAndFreeingThePort(string signal, string name)
     {
-        using var demo = DemoProcess.Start("--port", "0");
+        using var demo = StudioProcess.Demo("--port", "0");
         var page = await demo.PageAsync();
         await using var listener = await StreamClient.ListenAtAsync(page);
 
