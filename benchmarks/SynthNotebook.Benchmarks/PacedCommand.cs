@@ -52,7 +52,7 @@ internal static class PacedCommand
             }
             using var stop = new CancellationTokenSource();
             var readers = sockets.Select(s => DrainAsync(s, stop.Token)).ToArray();
-            var pacing = PaceAsync(sockets, blockSize, sampleRate, seedMode, TimeSpan.FromSeconds(duration + 2), stop.Token);
+            var pacing = PaceAsync(sockets, blockSize, sampleRate, seedMode, Option(args, "--credit-batch", 1), TimeSpan.FromSeconds(duration + 2), stop.Token);
             await Task.Delay(TimeSpan.FromSeconds(2));   // warm-up
             var before = server is null ? null : await server.StatsAsync();
             var cpu = await CpuPercentAsync(pid, TimeSpan.FromSeconds(duration));
@@ -95,17 +95,19 @@ internal static class PacedCommand
         return socket;
     }
 
-    // A player's pace: a start-up grant of ~30 ms, then one block per block period, on a clock that does not drift.
-    private static async Task PaceAsync(List<ClientWebSocket> sockets, int blockSize, int sampleRate, bool seedMode, TimeSpan length, CancellationToken stop)
+    // A player's pace: a start-up grant of ~30 ms, then one block per block period (or `batch` blocks every `batch`
+    // periods, as a player whose cushion has room for it asks), on a clock that does not drift.
+    private static async Task PaceAsync(List<ClientWebSocket> sockets, int blockSize, int sampleRate, bool seedMode, int batch,
+        TimeSpan length, CancellationToken stop)
     {
-        var request = Encoding.UTF8.GetBytes(seedMode ? "Get block" : "{\"op\":\"credit\",\"blocks\":1}");
+        var request = Encoding.UTF8.GetBytes(seedMode ? "Get block" : $"{{\"op\":\"credit\",\"blocks\":{batch}}}");
         var startUp = Math.Max(1, (int)Math.Ceiling(0.030 * sampleRate / blockSize));
         var first = seedMode ? request : Encoding.UTF8.GetBytes($"{{\"op\":\"credit\",\"blocks\":{startUp}}}");
         foreach (var socket in sockets)
         {
             await socket.SendAsync(first, WebSocketMessageType.Text, true, stop);
         }
-        var period = (double)blockSize / sampleRate;
+        var period = (double)blockSize * (seedMode ? 1 : batch) / sampleRate;
         var clock = Stopwatch.StartNew();
         long sent = 1;
         while (clock.Elapsed < length && !stop.IsCancellationRequested)

@@ -1,6 +1,6 @@
 import { test, mock } from 'node:test';
 import assert from 'node:assert/strict';
-import { StreamLink } from '../../src/SynthNotebook/Player/stream-link.js';
+import { StreamLink, creditBatch } from '../../src/SynthNotebook/Player/stream-link.js';
 
 // The link's world, made up: a socket that records what is sent, and a ring port that records what it is given.
 class FakeSocket {
@@ -64,6 +64,27 @@ test('every block goes to the ring in order, and what the ring plays is granted 
   const played = 5 * BLOCK;
   link.onRingReport({ type: 'status', offered: played, consumed: played, buffered: 0, underruns: 0, concealed: 0, late: 0, overflows: 0, playing: true });
   assert.equal(credits(socket), granted + 5, 'the cushion is kept full');
+});
+
+test('credits go in batches of a quarter of the cushion, one to four blocks: a thin cushion stays thin', () => {
+  const ms = (m) => m / 1000 * RATE;
+  assert.equal(creditBatch(ms(10), BLOCK), 1);
+  assert.equal(creditBatch(ms(24), BLOCK), 1);    // the quiet floor: 4.5 blocks
+  assert.equal(creditBatch(ms(45), BLOCK), 2);
+  assert.equal(creditBatch(ms(80), BLOCK), 3);    // a cushion grown on a busy machine
+  assert.equal(creditBatch(ms(200), BLOCK), 4);
+});
+
+test('a cushion a block short asks for a whole batch, so the server wakes a batch less often', () => {
+  const { link, socket } = connectedLink();   // the start-up cushion, 200 ms: batches of 4
+  const granted = credits(socket);
+  for (let s = 0; s < granted; s++) socket.receive(blockMessage(s));
+  const queued = granted * BLOCK;
+  link.onRingReport({ type: 'status', offered: queued, consumed: BLOCK, buffered: queued - BLOCK, underruns: 0, concealed: 0, late: 0, overflows: 0, playing: true });
+  assert.equal(credits(socket), granted + 4);
+  const asked = socket.sent.filter((m) => typeof m === 'string' && JSON.parse(m).op === 'credit').length;
+  link.onRingReport({ type: 'status', offered: queued, consumed: 2 * BLOCK, buffered: queued - 2 * BLOCK, underruns: 0, concealed: 0, late: 0, overflows: 0, playing: true });
+  assert.equal(socket.sent.filter((m) => typeof m === 'string' && JSON.parse(m).op === 'credit').length, asked, 'still above the cushion: no message');
 });
 
 test('a stall holds deliveries for its time, then hands them on in order, as a slow network would', () => {

@@ -14,6 +14,15 @@ const ROUND_TRIP_WINDOW = 256;
 const MAX_UNANSWERED = 512;             // microphone blocks remembered while their processed twin is on its way
 const TRACE_LENGTH = 16384;             // deliveries kept for a trace (about 87 s of 256-sample blocks at 48 kHz)
 
+// How many blocks to ask for at once. Every credit is a wake-up of the server and a message each way, and at
+// 256-sample blocks that was most of what a listener cost the server (benchmarks/README.md, "What listening costs");
+// credits in batches wake it a batch's worth less often. A batch is asked for when the cushion falls below its
+// target, so it only ever adds to what is queued: never less than the cushion, at most a batch minus a block more.
+// It is a quarter of the cushion (at least one block, at most MAX_CREDIT_BATCH): a thin, quiet cushion stays thin.
+const MAX_CREDIT_BATCH = 4;
+export const creditBatch = (targetSamples, blockSize) =>
+  Math.max(1, Math.min(MAX_CREDIT_BATCH, Math.floor(targetSamples / blockSize / 4)));
+
 // One clock for the page and the worker (each has its own performance.now() origin).
 export const clockMs = () => performance.timeOrigin + performance.now();
 
@@ -259,7 +268,9 @@ export class StreamLink {
     if (!this.connected || this.duplex || this.socket?.readyState !== WebSocket.OPEN) return;
     const target = this.cushion.targetSamples;
     const ahead = this.queued() + this.inFlight() * this.blockSize;
-    const blocks = Math.min(Math.ceil((target - ahead) / this.blockSize), this.maxCredits - this.inFlight());
+    const wanted = Math.ceil((target - ahead) / this.blockSize);
+    if (wanted <= 0) return;
+    const blocks = Math.min(Math.max(wanted, creditBatch(target, this.blockSize)), this.maxCredits - this.inFlight());
     if (blocks > 0) {
       this.granted += blocks;
       // Delivery is timed only while the ring plays (not the first credits of a connection, nor a refill).

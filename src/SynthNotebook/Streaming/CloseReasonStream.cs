@@ -11,7 +11,7 @@ namespace SynthNotebook.Streaming;
 /// and rewrites a close frame that carries only a status into one that also says what was wrong. Every other byte
 /// passes through untouched, and a close that arrives split across writes is left as it is.
 /// </summary>
-internal sealed class CloseReasonStream(Stream inner) : Stream
+internal sealed class CloseReasonStream(Stream inner) : DuplexStreamWrapper(inner)
 {
     private const byte FinalCloseFrame = 0x88;
 
@@ -39,14 +39,8 @@ internal sealed class CloseReasonStream(Stream inner) : Stream
             return SendLayerCloseAsync(close, cancellationToken);
         }
         Follow(buffer.Span);
-        return inner.WriteAsync(buffer, cancellationToken);
+        return Inner.WriteAsync(buffer, cancellationToken);
     }
-
-    public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-    public override void Write(byte[] buffer, int offset, int count) =>
-        WriteAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
 
     /// <summary>
     /// Sends the layer's close and holds it until the client has read it. Right after this write returns, the layer
@@ -55,15 +49,15 @@ internal sealed class CloseReasonStream(Stream inner) : Stream
     /// </summary>
     private async ValueTask SendLayerCloseAsync(byte[] close, CancellationToken cancellationToken)
     {
-        await inner.WriteAsync(close, cancellationToken);
-        await inner.FlushAsync(cancellationToken);
+        await Inner.WriteAsync(close, cancellationToken);
+        await Inner.FlushAsync(cancellationToken);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(ClientReadsCloseWithin);
         var buffer = new byte[256];
         try
         {
             int read;
-            while ((read = await inner.ReadAsync(buffer, timeout.Token)) > 0 && !IsClientClose(buffer.AsSpan(0, read)))
+            while ((read = await Inner.ReadAsync(buffer, timeout.Token)) > 0 && !IsClientClose(buffer.AsSpan(0, read)))
             {
             }
         }
@@ -140,40 +134,7 @@ internal sealed class CloseReasonStream(Stream inner) : Stream
         return headerLength > 0;
     }
 
-    public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
-        inner.ReadAsync(buffer, cancellationToken);
+    public override Task FlushAsync(CancellationToken cancellationToken) => Inner.FlushAsync(cancellationToken);
 
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        inner.ReadAsync(buffer, offset, count, cancellationToken);
-
-    public override int Read(byte[] buffer, int offset, int count) => inner.Read(buffer, offset, count);
-
-    public override Task FlushAsync(CancellationToken cancellationToken) => inner.FlushAsync(cancellationToken);
-
-    public override void Flush() => inner.Flush();
-
-    public override bool CanRead => inner.CanRead;
-
-    public override bool CanWrite => inner.CanWrite;
-
-    public override bool CanSeek => false;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    protected override void Dispose(bool disposing)
-    {
-        if (disposing)
-        {
-            inner.Dispose();
-        }
-        base.Dispose(disposing);
-    }
-
-    public override ValueTask DisposeAsync() => inner.DisposeAsync();
+    public override void Flush() => Inner.Flush();
 }

@@ -15,9 +15,22 @@ namespace SynthNotebook.Streaming;
 /// </summary>
 internal static class LocalWebHost
 {
-    public static WebApplication Build(IPAddress address, int port, TimeSpan shutdownTimeout)
+    /// <summary>A host on <paramref name="address"/>:<paramref name="port"/> that stops within <paramref name="shutdownTimeout"/>.</summary>
+    /// <param name="address">The one address it listens on.</param>
+    /// <param name="port">The port; 0 for any free one.</param>
+    /// <param name="shutdownTimeout">How long a stop waits for requests in flight.</param>
+    /// <param name="inlineIo">
+    /// Runs the application's continuations on the socket's I/O thread instead of queuing each to the thread pool:
+    /// for a server whose per-message work is microseconds (a block to render and send), every hop saved is a thread
+    /// wake-up saved, and on a VM a wake-up costs more than the work. Code that may block must hop off by itself.
+    /// </param>
+    public static WebApplication Build(IPAddress address, int port, TimeSpan shutdownTimeout, bool inlineIo = false)
     {
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
+        if (inlineIo)
+        {
+            builder.WebHost.UseSockets(sockets => sockets.UnsafePreferInlineScheduling = true);
+        }
         builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;

@@ -30,7 +30,10 @@ internal sealed class StreamSession
     private readonly StreamStatistics _statistics;
     private readonly ChainSlot _chain;
     private readonly SemaphoreSlim _sendLock = new(1, 1);
-    private readonly Channel<bool> _wake = Channel.CreateUnbounded<bool>(new UnboundedChannelOptions { SingleReader = true });
+    // The writer runs on in the reader's thread when a credit wakes it (no thread-pool hop per block); it yields back
+    // as soon as it waits, on the next wake or a send the socket cannot take at once.
+    private readonly Channel<bool> _wake = Channel.CreateUnbounded<bool>(
+        new UnboundedChannelOptions { SingleReader = true, AllowSynchronousContinuations = true });
     private readonly ConcurrentQueue<byte[]> _outgoingText = new();
     private readonly byte[] _overLimit = new byte[1];
     private int _queuedReplies; // error replies not yet sent: bounded, so a client that floods and never reads is closed
@@ -49,11 +52,14 @@ internal sealed class StreamSession
     private int _parametersChanged;
     private long _sequence;
     private long _pacingStart;     // Stopwatch ticks at the first block, for MaxRealTimeFactor
+    private readonly GatheringStream? _gathering;   // sends a batch of credited blocks as one write, when there is one
+    private const int MaxGathered = 16;
 
     public StreamSession(WebSocket socket, Synth synth, SynthServerOptions options, AccessToken token, string? queryToken,
-        StreamStatistics statistics, ChainSlot chain)
+        StreamStatistics statistics, ChainSlot chain, GatheringStream? gathering = null)
     {
         _chain = chain;
+        _gathering = gathering;
         _socket = socket;
         _synth = synth;
         _options = options;
@@ -287,6 +293,9 @@ internal sealed class StreamSession
         {
             throw new SessionClose(WebSocketCloseStatus.InvalidPayloadData, problem);
         }
+        // The chain is the user's code, which may take its time: off the socket's I/O thread, which other
+        // connections share.
+        await Task.Yield();
         try
         {
             _chainSwitch!.Process(frame.Samples, _chain.Current);
@@ -460,7 +469,7 @@ internal sealed class StreamSession
             if (TryTakeCredit())
             {
                 await PaceAsync(abort);
-                await SendBlockAsync(abort);
+                await SendBlocksAsync(abort);
                 continue;
             }
             // No token: a cancellable wait allocates a waiter every time; abort completes the channel instead.
@@ -477,10 +486,17 @@ internal sealed class StreamSession
     /// </summary>
     private ValueTask PaceAsync(CancellationToken abort)
     {
+        var wait = PacingWait();
+        return wait <= 0 ? ValueTask.CompletedTask : new ValueTask(Task.Delay(TimeSpan.FromSeconds(wait), abort));
+    }
+
+    /// <summary>Seconds the next block must wait to keep to MaxRealTimeFactor; 0 or less: none.</summary>
+    private double PacingWait()
+    {
         var factor = _options.MaxRealTimeFactor;
         if (factor <= 0)
         {
-            return ValueTask.CompletedTask;
+            return 0;
         }
         if (_pacingStart == 0)
         {
@@ -488,8 +504,57 @@ internal sealed class StreamSession
         }
         var audioSeconds = (double)_sequence * _frame!.BlockSize / _sampleRate;
         var allowedAt = (audioSeconds - PacingBurstSeconds) / factor;
-        var wait = allowedAt - System.Diagnostics.Stopwatch.GetElapsedTime(_pacingStart).TotalSeconds;
-        return wait <= 0 ? ValueTask.CompletedTask : new ValueTask(Task.Delay(TimeSpan.FromSeconds(wait), abort));
+        return allowedAt - System.Diagnostics.Stopwatch.GetElapsedTime(_pacingStart).TotalSeconds;
+    }
+
+    /// <summary>
+    /// Sends the block a credit was taken for and, while more are credited and due, the next ones with it, gathered
+    /// into one write: a player that grants a batch of credits (stream-link.js) costs the server one send per batch,
+    /// not one per block. At most <see cref="MaxGathered"/> blocks go at once, so the parameters and replies are not
+    /// kept waiting behind a long grant.
+    /// </summary>
+    private async ValueTask SendBlocksAsync(CancellationToken abort)
+    {
+        if (_gathering is null || Volatile.Read(ref _credits) == 0 || PacingWait() > 0)
+        {
+            await SendBlockAsync(abort);
+            return;
+        }
+        _gathering.Gather();
+        try
+        {
+            await SendBlockAsync(abort);
+            for (var sent = 1; sent < MaxGathered && PacingWait() <= 0 && TryTakeCredit(); sent++)
+            {
+                await SendBlockAsync(abort);
+            }
+        }
+        finally
+        {
+            await SendGatheredAsync(abort);
+        }
+    }
+
+    private async ValueTask SendGatheredAsync(CancellationToken abort)
+    {
+        await _sendLock.WaitAsync(abort);
+        try
+        {
+            var limit = _sendLimit!;
+            limit.CancelAfter(_options.SendTimeout);
+            await _gathering!.SendGatheredAsync(limit.Token);
+            limit.CancelAfter(Timeout.InfiniteTimeSpan);
+        }
+        catch (OperationCanceledException)
+        {
+            // As a cancelled send through the WebSocket layer would: a client that stopped reading is let go.
+            _socket.Abort();
+            throw;
+        }
+        finally
+        {
+            _sendLock.Release();
+        }
     }
 
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
