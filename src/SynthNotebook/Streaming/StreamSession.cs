@@ -105,13 +105,16 @@ internal sealed class StreamSession
         }
     }
 
-    /// <summary>Tells the writer that the synth's parameters changed; it sends the newest ones (bursts coalesce).</summary>
+    /// <summary>
+    /// Tells the writer that the synth's parameters changed; it sends the newest ones (bursts coalesce). The change
+    /// comes on the thread that made it (a notebook cell, another client's reader), and the writer would run on in it
+    /// (its wake-ups continue synchronously): it is woken from the pool instead, so a setter never does socket I/O.
+    /// </summary>
     public void ParametersChanged()
     {
-        if (_frame is not null && !_seedMode)
+        if (_frame is not null && !_seedMode && Interlocked.Exchange(ref _parametersChanged, 1) == 0)
         {
-            Interlocked.Exchange(ref _parametersChanged, 1);
-            _wake.Writer.TryWrite(true);
+            ThreadPool.UnsafeQueueUserWorkItem(static wake => wake.TryWrite(true), _wake.Writer, preferLocal: false);
         }
     }
 
