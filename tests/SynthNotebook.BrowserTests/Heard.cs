@@ -1,4 +1,5 @@
 using System.Globalization;
+using SynthNotebook.Streaming;
 using SynthNotebook.Synthesis;
 using SynthNotebook.Tests.Synthesis;
 
@@ -26,7 +27,7 @@ internal static class Heard
     /// </summary>
     public static async Task AssertPlaysTheSeedsSynthThenHearsASliderMoveAsync(PlayerPage page)
     {
-        const int PlayerBlockSize = 256;   // PlayerOptions' default
+        var playerBlockSize = new PlayerOptions().BlockSize;   // the player the pages show asks for the default
         var sampleRate = await page.Page.EvaluateAsync<int>("() => window.__synthCaptures[0].context.sampleRate");
         // Played, not captured: an underrun's silence on a busy machine costs the comparison nothing.
         await page.WaitForAsync(0, $"s => s.played >= {(int)(2.2 * sampleRate)}", timeoutMs: 60_000);
@@ -46,7 +47,7 @@ internal static class Heard
         synth.SetFrequency(0, 220);
         synth.SetAmplitude(4, 0.5);
         var played = capture.Samples[..beforeMove];
-        var reference = PlayedAudio.Reference(synth, capture.SampleRate, PlayerBlockSize, played.Length);
+        var reference = PlayedAudio.Reference(synth, capture.SampleRate, playerBlockSize, played.Length);
         var (stream, _, _) = PlayedAudio.AssertPlayed(played, reference, 2 * capture.SampleRate, allowUnderrunGaps: true, $"{await page.StatsAsync()}");
         AssertPeaksAt(stream.AsSpan(0, 1 << 16), capture.SampleRate, 220, 250, 300, 350, 400);
         AssertPeaksAt(capture.Samples.AsSpan(capture.Samples.Length - (1 << 15)), sampleRate, moved, 250, 300);

@@ -70,13 +70,14 @@ internal static class ServerPageEndpoints
         context.Response.ContentType = "text/html; charset=utf-8";
         // The URL holds the token: no Referer carries it on, no other site frames the page, and only this page's own
         // scripts (and the Worker and worklet it makes from blobs) run, talking to this server alone.
+        // The socket is the server's own address (the one in the player's config), whatever Host the page was asked
+        // for by; the item feed is the page's own origin.
         var nonce = Convert.ToBase64String(RandomNumberGenerator.GetBytes(16));
-        var self = context.Request.Host.Value;
         context.Response.Headers["Referrer-Policy"] = "no-referrer";
         context.Response.Headers.XFrameOptions = "DENY";
         context.Response.Headers.ContentSecurityPolicy =
             $"default-src 'none'; script-src 'nonce-{nonce}' blob:; worker-src blob:; style-src 'unsafe-inline'; " +
-            $"img-src 'self' data:; connect-src ws://{self} http://{self}; media-src blob: mediastream: data:; " +
+            $"img-src 'self' data:; connect-src ws://{server.WebSocketUrl.Authority} 'self'; media-src blob: mediastream: data:; " +
             "frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
         await context.Response.WriteAsync(ServerPageHtml.Render(server, options, nonce, withItems));
     }

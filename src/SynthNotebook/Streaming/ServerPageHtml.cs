@@ -31,6 +31,7 @@ internal static class ServerPageHtml
         .studio-state { font-size: 12px; color: #b36b00; white-space: nowrap; }
         .studio-state:empty { display: none; }
         .studio-main { max-width: 920px; margin: 0 auto; padding: 16px 20px 48px; display: grid; gap: 16px; }
+        .studio-items { display: grid; gap: 16px; }
         .studio-main .synth-notebook-player { max-width: none; }
         .studio-item { overflow-x: auto; }
         .studio-item:has(.synthnotebook-chart) { border: 1px solid var(--line); border-radius: 8px; padding: 8px 12px; }
@@ -77,7 +78,7 @@ internal static class ServerPageHtml
         {
             var feedUrl = JsonSerializer.Serialize($"{ServerPageEndpoints.FeedPath}?token={server.Token.Value}", SynthNotebookJson.Default.String);
             html.Append($"""
-                <div id="studio-items" class="studio-main" style="padding: 0"></div>
+                <div id="studio-items" class="studio-items"></div>
                 <script nonce="{nonce}">
                 (() => {"{"}
                 {ClientScripts.PageFeed}

@@ -255,7 +255,7 @@ public class HandshakeTests
         var policy = page.Headers.GetValues("Content-Security-Policy").Single();
         Assert.Contains("default-src 'none'", policy);
         Assert.Contains("frame-ancestors 'none'", policy);
-        Assert.Contains($"connect-src ws://127.0.0.1:{server.Port}", policy);
+        Assert.Contains($"connect-src ws://127.0.0.1:{server.Port} 'self';", policy);
         var nonce = System.Text.RegularExpressions.Regex.Match(policy, "'nonce-([^']+)'").Groups[1].Value;
         Assert.NotEmpty(nonce);
         // Every script the page has carries the nonce: the player's, and (on the main page) the follower of its items.

@@ -98,6 +98,21 @@ public sealed partial class StudioPageTests
     }
 
     [Fact]
+    public async Task APageAskedForByAnotherHostNameMayStillReachTheServersOwnSocket()
+    {
+        await using var studio = await SynthStudio.StartAsync(new Synth(), options: new SynthServerOptions { Port = 0 });
+        using var http = new HttpClient();
+        using var request = new HttpRequestMessage(HttpMethod.Get, studio.Url);
+        request.Headers.Host = $"localhost:{studio.Server.Port}";
+
+        using var response = await http.SendAsync(request);
+
+        var policy = response.Headers.GetValues("Content-Security-Policy").Single();
+        Assert.Contains($"connect-src ws://127.0.0.1:{studio.Server.Port} 'self';", policy);
+        Assert.DoesNotContain("localhost", policy);
+    }
+
+    [Fact]
     public async Task APlainServersPageStartsWithItsPlayerAndAPageKeepsItsNewestItems()
     {
         await using var server = await SynthServer.StartAsync(new Synth(), new SynthServerOptions { Port = 0 });
