@@ -57,6 +57,8 @@ var nextMove = TimeSpan.FromSeconds(8);   // let the cushion settle first (warm-
 PlayerStats stats;
 PlayerStats? settled = null;   // at the first move; underruns are counted from there, and from 10 s later
 PlayerStats? afterFirst10 = null;
+var cpuAtSettled = TimeSpan.Zero;
+var settledAt = TimeSpan.Zero;
 do
 {
     await Task.Delay(100);
@@ -71,6 +73,8 @@ do
     if (clock.Elapsed >= TimeSpan.FromSeconds(8) && settled is null)
     {
         settled = stats;
+        cpuAtSettled = Process.GetCurrentProcess().TotalProcessorTime;
+        settledAt = clock.Elapsed;
     }
     if (clock.Elapsed >= TimeSpan.FromSeconds(18) && afterFirst10 is null)
     {
@@ -84,6 +88,8 @@ do
 }
 while (clock.Elapsed < TimeSpan.FromSeconds(seconds + 8));
 
+// This process is the server and Playwright's client (a stats poll every 100 ms); Chromium is not in it.
+var processCpuPct = (Process.GetCurrentProcess().TotalProcessorTime - cpuAtSettled) / (clock.Elapsed - settledAt) * 100;
 buffered.Sort();
 floors.Sort();
 latencies.Sort();
@@ -107,6 +113,10 @@ var report = new
     floorMsOverRun = new { min = floors[0], median = Percentile(floors, 50), max = floors[^1] },
     sliderMoves = latencies.Count,
     latencyMs = new { p50 = Percentile(latencies, 50), p95 = Percentile(latencies, 95), max = latencies.LastOrDefault() },
+    pace = stats.Pace,
+    paceExtras = stats.PaceExtras - settled.PaceExtras,
+    paceHolds = stats.PaceHolds - settled.PaceHolds,
+    serverProcessCpuPct = processCpuPct,
 };
 Console.WriteLine(JsonSerializer.Serialize(report));
 // --trace FILE: the link's record of this run's deliveries ([ms, delay ms] each), e.g. for tests/player/traces.
@@ -134,4 +144,5 @@ int Option(string name, int fallback)
 }
 
 internal sealed record PlayerStats(bool Connected, double BufferedMs, double TargetMs, int Underruns, int Late,
-    int BlocksReceived, double[] LatenciesMs, int ChangesHeard, double FloorMs, int Concealed, double LargestStep, double LargestStreamStep);
+    int BlocksReceived, double[] LatenciesMs, int ChangesHeard, double FloorMs, int Concealed, double LargestStep, double LargestStreamStep,
+    int Pace, int PaceExtras, int PaceHolds);

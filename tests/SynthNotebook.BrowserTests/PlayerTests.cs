@@ -174,7 +174,9 @@ public sealed class PlayerTests(BrowserFixture browser, ITestOutputHelper output
         // the bit: PlayedAudio), and no sample is lost.
         var reference = PlayedAudio.Reference(SampleRate, BlockSize, capture.Samples.Length);
         var (_, gaps, start) = PlayedAudio.AssertPlayed(capture.Samples, reference, SampleRate, allowUnderrunGaps: true, $"{stalled}");
-        Assert.Contains(gaps, gap => gap.Length >= 0.05 * SampleRate);
+        // The silence is the stall less what the ring held when it began (the cushion and a group at most): the paced
+        // server's blocks that piled up meanwhile refill it at once when the stall ends.
+        Assert.True(gaps.Any(gap => gap.Length >= 0.02 * SampleRate), $"a gap of 20 ms or more among [{string.Join(", ", gaps)}]; {stalled}");
         // A dip, not a click: no step between neighbouring samples larger than the signal's own plus one ramp step (a
         // hard cut to silence would step by up to the signal's peak).
         var played = capture.Samples.AsSpan(start + PlayedAudio.Quantum);

@@ -26,7 +26,7 @@ function blockMessage(sequence, version = 1) {
   return buffer;
 }
 
-function connectedLink() {
+function connectedLink(pace) {
   const posted = [];
   const ring = { messages: [], postMessage(message) { this.messages.push(message); } };
   const link = new StreamLink((message) => posted.push(message));
@@ -34,16 +34,45 @@ function connectedLink() {
   link.command({ type: 'connect', url: 'ws://127.0.0.1:1/', token: 't', sampleRate: RATE, blockSize: BLOCK, mode: 'synth', floorMs: 24, callbackMs: 10 });
   const socket = FakeSocket.last;
   socket.onopen();
-  socket.receive(JSON.stringify({ op: 'welcome', mode: 'synth', blockSize: BLOCK, maxCredits: 64, params: { components: [], gain: 1 } }));
+  socket.receive(JSON.stringify({ op: 'welcome', mode: 'synth', blockSize: BLOCK, maxCredits: 64, ...(pace ? { pace } : {}), params: { components: [], gain: 1 } }));
   return { link, ring, socket, posted };
 }
 
 const credits = (socket) => socket.sent.filter((m) => typeof m === 'string' && JSON.parse(m).op === 'credit')
   .reduce((sum, m) => sum + JSON.parse(m).blocks, 0);
 
-test('the hello names the token, rate, block size and mode', () => {
+test('the hello names the token, rate, block size and mode, and asks for a pace of two blocks', () => {
   const { socket } = connectedLink();
-  assert.deepEqual(JSON.parse(socket.sent[0]), { op: 'hello', version: 1, token: 't', sampleRate: RATE, blockSize: BLOCK, mode: 'synth' });
+  assert.deepEqual(JSON.parse(socket.sent[0]), { op: 'hello', version: 1, token: 't', sampleRate: RATE, blockSize: BLOCK, mode: 'synth', pace: 2 });
+});
+
+const messages = (socket, op) => socket.sent.filter((m) => typeof m === 'string' && JSON.parse(m).op === op);
+const report = (consumed, offered, extra = {}) => ({ type: 'status', offered, consumed, buffered: offered - consumed, underruns: 0, concealed: 0, late: 0, overflows: 0, playing: true, ...extra });
+
+test('paced, the start-up cushion is asked for once, and playing it sends nothing while the server\'s groups keep it', () => {
+  const { link, socket } = connectedLink(2);
+  const granted = credits(socket);
+  assert.equal(granted, Math.ceil(0.2 * RATE / BLOCK));
+  let sequence = 0;
+  for (; sequence < granted; sequence++) socket.receive(blockMessage(sequence));
+  // A second of playing: the device takes 480 frames at a time, the server sends a group of 2 every 2 blocks' time.
+  let consumed = 0;
+  for (let frame = 480; frame <= RATE; frame += 480) {
+    consumed = frame;
+    while (sequence * BLOCK < granted * BLOCK + consumed - (consumed % (2 * BLOCK))) socket.receive(blockMessage(sequence++));
+    link.onRingReport(report(consumed, sequence * BLOCK));
+  }
+  assert.equal(credits(socket), granted, 'no credit while the level holds');
+  assert.equal(link.stats().pace, 2);
+});
+
+test('paced, an underrun grows the cushion and the difference is asked for at once', () => {
+  const { link, socket } = connectedLink(2);
+  const granted = credits(socket);
+  for (let s = 0; s < granted; s++) socket.receive(blockMessage(s));
+  link.onRingReport(report(granted * BLOCK, granted * BLOCK, { underruns: 1, concealed: 1, playing: false }));
+  assert.ok(credits(socket) > granted, 'extra blocks asked for');
+  assert.equal(link.stats().paceExtras, credits(socket));
 });
 
 test('at the welcome it grants enough blocks to fill the start-up cushion, and no more', () => {

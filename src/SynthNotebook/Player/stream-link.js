@@ -5,6 +5,7 @@
 // also takes the microphone's blocks from the mic worklet, sends them upstream, and measures each one's round trip.
 
 import { Cushion } from './cushion.js';
+import { PaceKeeper, paceFor } from './pace-keeper.js';
 
 const LINK_PROTOCOL_VERSION = 1;
 const LINK_HEADER_BYTES = 16;
@@ -35,6 +36,9 @@ export class StreamLink {
     this.callbackMs = 0;         // set by connect: how much the audio device takes at once
     this.credited = [];          // per block asked for and not yet received: when, or null when not to be timed
     this.cushion = null;         // made at each welcome (cushion.js)
+    this.keeper = null;          // a paced connection's level (pace-keeper.js), made at a welcome that names a pace
+    this.owed = 0;               // blocks credited on a paced connection that have not come yet
+    this.waitTimed = false;      // whether the ring played when the newest group came (the next wait is timed)
     this.granted = 0;
     this.received = 0;
     this.pushed = 0;             // samples ever handed to the ring
@@ -79,7 +83,9 @@ export class StreamLink {
     const socket = new WebSocket(url);
     socket.binaryType = 'arraybuffer';
     this.socket = socket;
-    socket.onopen = () => socket.send(JSON.stringify({ op: 'hello', version: LINK_PROTOCOL_VERSION, token, sampleRate, blockSize, mode }));
+    // A synth stream asks to be paced by the server's clock; a server that does not pace answers credits alone.
+    const pace = mode === 'duplex' ? {} : { pace: paceFor(blockSize, sampleRate) };
+    socket.onopen = () => socket.send(JSON.stringify({ op: 'hello', version: LINK_PROTOCOL_VERSION, token, sampleRate, blockSize, mode, ...pace }));
     socket.onmessage = (event) => {
       if (this.stalled) this.stalled.push(event.data);
       else this.onMessage(event.data);
@@ -135,6 +141,11 @@ export class StreamLink {
           floorMs: this.optionFloorMs, callbackMs: this.callbackMs, sampleRate: this.sampleRate,
           blockSize: this.blockSize, duplex: this.duplex,
         }, clockMs());
+        this.owed = 0;
+        this.keeper = message.pace > 0 ? new PaceKeeper({
+          pace: message.pace, blockSize: this.blockSize, sampleRate: this.sampleRate, callbackMs: this.callbackMs,
+          maxBlocks: this.maxCredits,
+        }, clockMs()) : null;
         this.ring.postMessage({ type: 'resume' });
         this.ring.postMessage(this.cushion.ringSettings());
         this.requestBlocks();
@@ -171,8 +182,19 @@ export class StreamLink {
     const count = header.getUint32(12, true);
     const samples = new Float32Array(buffer, LINK_HEADER_BYTES, count);
     this.received++;
-    const creditedAt = this.credited.shift();
     const now = clockMs();
+    if (this.keeper) {
+      if (this.owed > 0) this.owed--;
+      const groupBefore = this.keeper.groupAt;
+      const waitMs = this.keeper.arrived(now);
+      // Timed when the ring played as the wait began: a stall that ran the ring dry is the wait to outlast.
+      if (waitMs !== null && this.waitTimed) {
+        this.record(now, waitMs);
+        if (this.cushion.observeDelivery(waitMs, now)) this.ring.postMessage(this.cushion.ringSettings());
+      }
+      if (this.keeper.groupAt !== groupBefore) this.waitTimed = !!this.report.playing;
+    }
+    const creditedAt = this.keeper ? null : this.credited.shift();
     if (creditedAt != null) {
       this.record(now, now - creditedAt);
       if (this.cushion.observeDelivery(now - creditedAt, now)) this.ring.postMessage(this.cushion.ringSettings());
@@ -234,6 +256,9 @@ export class StreamLink {
       latenciesMs: [...this.latencies],
       changesHeard: this.changesHeard,
       mode: this.duplex ? 'duplex' : 'synth',
+      pace: this.keeper?.pace ?? 0,
+      paceExtras: this.keeper?.extras ?? 0,
+      paceHolds: this.keeper?.holds ?? 0,
       upstreamBlocks: this.upstreamSequence,
       roundTripMs: [...this.roundTrips],
     };
@@ -267,6 +292,15 @@ export class StreamLink {
   requestBlocks() {
     if (!this.connected || this.duplex || this.socket?.readyState !== WebSocket.OPEN) return;
     const target = this.cushion.targetSamples;
+    if (this.keeper) {
+      const action = this.keeper.steer(this.queued(), this.owed, target, clockMs());
+      if (action?.op === 'credit') {
+        this.owed += action.blocks;
+        this.granted += action.blocks;
+      }
+      if (action) this.socket.send(JSON.stringify(action));
+      return;
+    }
     const ahead = this.queued() + this.inFlight() * this.blockSize;
     const wanted = Math.ceil((target - ahead) / this.blockSize);
     if (wanted <= 0) return;

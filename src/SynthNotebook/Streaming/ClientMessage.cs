@@ -8,6 +8,7 @@ internal enum ClientOp
 {
     Hello,
     Credit,
+    Hold,
     Set,
 }
 
@@ -25,7 +26,8 @@ internal readonly record struct ClientMessage(
     double? Frequency = null,
     double? Amplitude = null,
     double? Gain = null,
-    string? Mode = null)
+    string? Mode = null,
+    double? Pace = null)
 {
     /// <summary>True when a text message is meant as JSON; anything else is the seed's "give me a block".</summary>
     public static bool LooksLikeJson(ReadOnlySpan<byte> text)
@@ -67,7 +69,7 @@ internal readonly record struct ClientMessage(
         }
 
         string? op = null, token = null, mode = null;
-        double? sampleRate = null, blockSize = null, blocks = null, component = null, frequency = null, amplitude = null, gain = null;
+        double? sampleRate = null, blockSize = null, blocks = null, pace = null, component = null, frequency = null, amplitude = null, gain = null;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
             var name = reader.ValueSpan;
@@ -90,6 +92,7 @@ internal readonly record struct ClientMessage(
             else if (!TryNumber(ref reader, name, "sampleRate"u8, ref sampleRate, out error)
                 || !TryNumber(ref reader, name, "blockSize"u8, ref blockSize, out error)
                 || !TryNumber(ref reader, name, "blocks"u8, ref blocks, out error)
+                || !TryNumber(ref reader, name, "pace"u8, ref pace, out error)
                 || !TryNumber(ref reader, name, "component"u8, ref component, out error)
                 || !TryNumber(ref reader, name, "frequency"u8, ref frequency, out error)
                 || !TryNumber(ref reader, name, "amplitude"u8, ref amplitude, out error)
@@ -109,17 +112,18 @@ internal readonly record struct ClientMessage(
         {
             "hello" => ClientOp.Hello,
             "credit" => ClientOp.Credit,
+            "hold" => ClientOp.Hold,
             "set" => ClientOp.Set,
             _ => null,
         };
         if (parsed is null)
         {
             error = new ProtocolError(ProtocolError.UnknownOp,
-                op is null ? "The message has no \"op\"; expected one of hello, credit, set."
-                           : $"Unknown op \"{Quoted(op)}\"; expected one of hello, credit, set.");
+                op is null ? "The message has no \"op\"; expected one of hello, credit, hold, set."
+                           : $"Unknown op \"{Quoted(op)}\"; expected one of hello, credit, hold, set.");
             return false;
         }
-        message = new ClientMessage(parsed.Value, token, sampleRate, blockSize, blocks, component, frequency, amplitude, gain, mode);
+        message = new ClientMessage(parsed.Value, token, sampleRate, blockSize, blocks, component, frequency, amplitude, gain, mode, pace);
         error = default;
         return true;
     }
@@ -128,6 +132,7 @@ internal readonly record struct ClientMessage(
     private static string OpName(ref Utf8JsonReader reader)
         => reader.ValueTextEquals("credit"u8) ? "credit"
          : reader.ValueTextEquals("set"u8) ? "set"
+         : reader.ValueTextEquals("hold"u8) ? "hold"
          : reader.ValueTextEquals("hello"u8) ? "hello"
          : reader.GetString() ?? "";
 

@@ -7,7 +7,7 @@ namespace SynthNotebook.Streaming;
 /// <see cref="SendGatheredAsync"/> the frames written are copied aside (the WebSocket layer reuses its buffer), then
 /// written at once: one send and one wake-up of the client instead of one per block. Outside a batch every write passes
 /// straight through. The WebSocket layer's own writes (pings, closes) may come from another thread, so writes are
-/// serialized here; a flush sends what is gathered.
+/// serialized here. A flush inside a batch waits for the batch's end (the WebSocket layer flushes after every frame).
 /// </summary>
 internal sealed class GatheringStream(Stream inner) : DuplexStreamWrapper(inner)
 {
@@ -30,6 +30,7 @@ internal sealed class GatheringStream(Stream inner) : DuplexStreamWrapper(inner)
         {
             _gathering = false;
             await WriteGatheredAsync(cancellationToken);
+            await Inner.FlushAsync(cancellationToken);
         }
         finally
         {
@@ -78,6 +79,11 @@ internal sealed class GatheringStream(Stream inner) : DuplexStreamWrapper(inner)
         await _writing.WaitAsync(cancellationToken);
         try
         {
+            // The WebSocket layer flushes after every frame: inside a batch that is not yet the time to send.
+            if (_gathering)
+            {
+                return;
+            }
             await WriteGatheredAsync(cancellationToken);
             await Inner.FlushAsync(cancellationToken);
         }

@@ -14,8 +14,8 @@ internal sealed class ServerMessages
 
     public ServerMessages() => _writer = new Utf8JsonWriter(_buffer);
 
-    public ReadOnlyMemory<byte> Welcome(StreamMode mode, int sampleRate, int blockSize, int maxCredits, TimeSpan ramp,
-        SynthParameters parameters)
+    public ReadOnlyMemory<byte> Welcome(StreamMode mode, int sampleRate, int blockSize, int maxCredits, int pace,
+        TimeSpan ramp, SynthParameters parameters)
     {
         Begin("welcome");
         _writer.WriteNumber("version", ProtocolVersion);
@@ -25,6 +25,10 @@ internal sealed class ServerMessages
         _writer.WriteNumber("blockSize", blockSize);
         _writer.WriteNumber("headerBytes", BlockFrame.HeaderBytes);
         _writer.WriteNumber("maxCredits", maxCredits);
+        if (pace > 0)
+        {
+            _writer.WriteNumber("pace", pace);
+        }
         _writer.WriteNumber("rampMs", ramp.TotalMilliseconds);
         _writer.WritePropertyName("params");
         WriteParameters(parameters);

@@ -9,8 +9,9 @@ using SynthNotebook.Synthesis;
 namespace SynthNotebook.Streaming;
 
 /// <summary>
-/// One client connection: its own voice of the synth, its credits, and the two loops of a WebSocket — one reading
-/// control messages, one writing blocks, parameter broadcasts and errors (docs/protocol.md). In duplex mode the reading
+/// One client connection: its own voice of the synth, its credits (or its pace, on the server's clock), and the two
+/// loops of a WebSocket — one reading control messages, one writing blocks, parameter broadcasts and errors
+/// (docs/protocol.md). In duplex mode the reading
 /// loop also takes the client's audio blocks and answers each with the block run through the server's chain.
 /// </summary>
 internal sealed class StreamSession
@@ -54,6 +55,10 @@ internal sealed class StreamSession
     private long _pacingStart;     // Stopwatch ticks at the first block, for MaxRealTimeFactor
     private readonly GatheringStream? _gathering;   // sends a batch of credited blocks as one write, when there is one
     private const int MaxGathered = 16;
+    private PaceSchedule? _pace;   // a paced connection's clock (hello "pace"): blocks without credits
+    private int _clockArmed;
+    private int _heldBlocks;   // hold requests the writer has not yet applied to the schedule
+    private Action? _clockWake;
 
     public StreamSession(WebSocket socket, Synth synth, SynthServerOptions options, AccessToken token, string? queryToken,
         StreamStatistics statistics, ChainSlot chain, GatheringStream? gathering = null)
@@ -205,6 +210,17 @@ internal sealed class StreamSession
             throw new SessionClose(WebSocketCloseStatus.InvalidPayloadData,
                 $"In duplex mode a block travels in one message of at most {_options.MaxMessageBytes} bytes: blockSize must be at most {largest}.");
         }
+        if (hello.Pace is not null)
+        {
+            var group = WholeNumber(hello.Pace, 0, "pace");
+            if (_mode == StreamMode.Duplex || group < 1 || group > PaceSchedule.MaxCatchUp)
+            {
+                throw new SessionClose(WebSocketCloseStatus.InvalidPayloadData, _mode == StreamMode.Duplex
+                    ? "pace is for synth mode: a duplex connection gets a block for each block it sends."
+                    : $"pace must be a whole number of blocks in [1, {PaceSchedule.MaxCatchUp}]; got {group}.");
+            }
+            _pace = new PaceSchedule(group, _frame!.BlockSize, _sampleRate, System.Diagnostics.Stopwatch.Frequency);
+        }
         if (_mode == StreamMode.Duplex)
         {
             try
@@ -216,8 +232,8 @@ internal sealed class StreamSession
                 throw ChainFailed(ex);
             }
         }
-        var welcome = _readerMessages.Welcome(_mode, _sampleRate, _frame!.BlockSize, _options.MaxCredits, _synth.Ramp,
-            _synth.Parameters);
+        var welcome = _readerMessages.Welcome(_mode, _sampleRate, _frame!.BlockSize, _options.MaxCredits, _pace?.Group ?? 0,
+            _synth.Ramp, _synth.Parameters);
         await SendAsync(welcome, WebSocketMessageType.Text, abort);
     }
 
@@ -348,6 +364,9 @@ internal sealed class StreamSession
             case ClientOp.Credit:
                 Credit(message);
                 break;
+            case ClientOp.Hold:
+                Hold(message);
+                break;
             case ClientOp.Set:
                 Set(message);
                 break;
@@ -370,6 +389,26 @@ internal sealed class StreamSession
         {
             Reply(new ProtocolError(ProtocolError.TooManyCredits,
                 $"At most {max} blocks may be granted and not yet sent; the excess was ignored."));
+        }
+    }
+
+    private void Hold(in ClientMessage message)
+    {
+        var max = _options.MaxCredits;
+        if (_pace is null)
+        {
+            Reply(new ProtocolError(ProtocolError.NotInThisMode,
+                "hold is for a paced connection (hello with \"pace\"): this one sends only what is credited."));
+        }
+        else if (message.Blocks is not { } blocks || blocks != Math.Floor(blocks) || blocks < 1 || blocks > max)
+        {
+            Reply(new ProtocolError(ProtocolError.InvalidValue,
+                $"hold needs \"blocks\": a whole number in [1, {max}]; got {message.Blocks?.ToString() ?? "nothing"}."));
+        }
+        else
+        {
+            // The writer reads the schedule too: the change reaches it as a pending hold it applies itself.
+            Interlocked.Add(ref _heldBlocks, (int)blocks);
         }
     }
 
@@ -472,13 +511,59 @@ internal sealed class StreamSession
             if (TryTakeCredit())
             {
                 await PaceAsync(abort);
+                _pace?.Start(System.Diagnostics.Stopwatch.GetTimestamp());
                 await SendBlocksAsync(abort);
                 continue;
+            }
+            if (_pace is { } pace)
+            {
+                pace.Hold(Interlocked.Exchange(ref _heldBlocks, 0));
+                var due = pace.Take(System.Diagnostics.Stopwatch.GetTimestamp());
+                if (due > 0)
+                {
+                    await SendScheduledAsync(due, abort);
+                    continue;
+                }
+                ArmClock(pace);
             }
             // No token: a cancellable wait allocates a waiter every time; abort completes the channel instead.
             if (!await wake.WaitToReadAsync())
             {
                 return;
+            }
+        }
+    }
+
+    /// <summary>Asks the send clock to wake the writer when the schedule's next group is due (once per wait).</summary>
+    private void ArmClock(PaceSchedule pace)
+    {
+        if (pace.Started && Interlocked.Exchange(ref _clockArmed, 1) == 0)
+        {
+            SendClock.Shared.WakeAt(pace.NextDue, _clockWake ??= () =>
+            {
+                Volatile.Write(ref _clockArmed, 0);
+                _wake.Writer.TryWrite(true);
+            });
+        }
+    }
+
+    /// <summary>Sends the blocks the schedule says are due, in one write.</summary>
+    private async ValueTask SendScheduledAsync(int count, CancellationToken abort)
+    {
+        var gathering = count > 1 ? _gathering : null;
+        gathering?.Gather();
+        try
+        {
+            for (var i = 0; i < count; i++)
+            {
+                await SendBlockAsync(abort);
+            }
+        }
+        finally
+        {
+            if (gathering is not null)
+            {
+                await SendGatheredAsync(abort);
             }
         }
     }

@@ -25,7 +25,7 @@ public sealed class GatheringStreamTests
     }
 
     [Fact]
-    public async Task AFlushOrABatchOutgrowingItsRoomSendsWhatIsGatheredFirst()
+    public async Task AFlushInsideABatchWaitsForItsEndAndABatchOutgrowingItsRoomSendsWhatIsGatheredFirst()
     {
         var inner = new RecordingStream();
         await using var stream = new GatheringStream(inner);
@@ -33,12 +33,35 @@ public sealed class GatheringStreamTests
         stream.Gather();
         await stream.WriteAsync(new byte[] { 1 });
         await stream.FlushAsync();
+        Assert.Empty(inner.Writes);
         await stream.WriteAsync(new byte[GatheringStream.Capacity]);
         await stream.WriteAsync(new byte[] { 2 });
         await stream.SendGatheredAsync(CancellationToken.None);
+        await stream.FlushAsync();
 
         Assert.Equal([1, GatheringStream.Capacity, 1], inner.Writes.Select(w => w.Length));
-        Assert.Equal(1, inner.Flushes);
+        Assert.Equal(2, inner.Flushes);
+    }
+
+    [Fact]
+    public async Task FramesTheWebSocketLayerSendsInABatchLeaveAsOneWrite()
+    {
+        // The layer flushes after every frame; a batch that sent at each flush would gather nothing.
+        var inner = new RecordingStream();
+        await using var stream = new GatheringStream(inner);
+        using var socket = System.Net.WebSockets.WebSocket.CreateFromStream(stream,
+            new System.Net.WebSockets.WebSocketCreationOptions { IsServer = true });
+
+        stream.Gather();
+        for (var i = 0; i < 3; i++)
+        {
+            await socket.SendAsync(new byte[1024], System.Net.WebSockets.WebSocketMessageType.Binary, true, CancellationToken.None);
+        }
+        Assert.Empty(inner.Writes);
+        await stream.SendGatheredAsync(CancellationToken.None);
+
+        var frame = 4 + 1024;   // a server's frame: 2 bytes of header and a 16-bit length, no mask
+        Assert.Equal([3 * frame], inner.Writes.Select(w => w.Length));
     }
 
     private sealed class RecordingStream : MemoryStream
