@@ -4,7 +4,8 @@ namespace SynthNotebook.Streaming;
 /// When a paced connection's next blocks are due (docs/protocol.md, "Pace"): a group of blocks every group's worth of
 /// audio, on the server's clock, from the connection's first block on. A player that asks for it sends no credit per
 /// block, so listening costs the server one wake-up and one write per group, not a message each way per block.
-/// Timestamps are <see cref="System.Diagnostics.Stopwatch"/> ticks, passed in.
+/// Timestamps are <see cref="System.Diagnostics.Stopwatch"/> ticks, passed in. Due times fall on one grid of whole
+/// groups for every connection of the same block period, so the send clock wakes once for all of them.
 /// </summary>
 internal sealed class PaceSchedule
 {
@@ -14,6 +15,7 @@ internal sealed class PaceSchedule
     private readonly long _blockTicks;
     private readonly long _groupTicks;
     private long _nextDue = -1;
+    private int _withheld;   // blocks the player held back, left out of the next groups
 
     public PaceSchedule(int group, int blockSize, int sampleRate, long ticksPerSecond)
     {
@@ -30,12 +32,16 @@ internal sealed class PaceSchedule
     /// <summary>When the next group is due; meaningful once <see cref="Started"/>.</summary>
     public long NextDue => _nextDue;
 
-    /// <summary>The connection's first block went out at <paramref name="now"/>: the first group is due a group later.</summary>
+    /// <summary>
+    /// The connection's first block went out at <paramref name="now"/>: the first group is due a group later, at the
+    /// next point of the grid.
+    /// </summary>
     public void Start(long now)
     {
         if (_nextDue < 0)
         {
-            _nextDue = now + _groupTicks;
+            var due = now + _groupTicks;
+            _nextDue = (due + _groupTicks - 1) / _groupTicks * _groupTicks;
         }
     }
 
@@ -53,19 +59,19 @@ internal sealed class PaceSchedule
         var groups = 1 + (now - _nextDue) / _groupTicks;
         if (groups * Group > MaxCatchUp)
         {
-            _nextDue = now + _groupTicks;
-            return Group;
+            groups = 1;
+            _nextDue += (now - _nextDue) / _groupTicks * _groupTicks;   // the latest point of the grid, not a new one
         }
         _nextDue += groups * _groupTicks;
-        return (int)groups * Group;
+        var due = (int)groups * Group;
+        var withheld = Math.Min(due, _withheld);
+        _withheld -= withheld;
+        return due - withheld;
     }
 
-    /// <summary>Moves the schedule <paramref name="blocks"/> block periods later (the player's <c>hold</c>).</summary>
-    public void Hold(int blocks)
-    {
-        if (_nextDue >= 0)
-        {
-            _nextDue += blocks * _blockTicks;
-        }
-    }
+    /// <summary>
+    /// The next <paramref name="blocks"/> blocks the clock would send are left out (the player's <c>hold</c>): each
+    /// later block comes that many block periods later, and the clock stays on its grid.
+    /// </summary>
+    public void Hold(int blocks) => _withheld += blocks;
 }

@@ -9,6 +9,17 @@ public sealed class PaceScheduleTests
     private static PaceSchedule Schedule(int group = 2) => new(group, blockSize: 100, sampleRate: 1000, ticksPerSecond: 1000);
 
     [Fact]
+    public void ConnectionsStartedApartShareOneGrid()
+    {
+        var a = Schedule();
+        var b = Schedule();
+        a.Start(1010);
+        b.Start(1170);
+        Assert.Equal(1400, a.NextDue);   // at least a group after each one's first block, on the same points
+        Assert.Equal(1400, b.NextDue);
+    }
+
+    [Fact]
     public void NothingIsDueBeforeTheFirstBlockNorBeforeAGroupHasPlayed()
     {
         var pace = Schedule();
@@ -33,19 +44,19 @@ public sealed class PaceScheduleTests
         Assert.Equal(6, pace.Take(200 + 2 * 200 + 50));   // three groups overdue
         Assert.Equal(800, pace.NextDue);
 
-        Assert.Equal(2, pace.Take(800 + 200 * PaceSchedule.MaxCatchUp));   // far behind: one group, from now on
-        Assert.Equal(800 + 200 * PaceSchedule.MaxCatchUp + 200, pace.NextDue);
+        Assert.Equal(2, pace.Take(800 + 200 * PaceSchedule.MaxCatchUp + 50));   // far behind: one group, from now on
+        Assert.Equal(800 + 200 * PaceSchedule.MaxCatchUp + 200, pace.NextDue);  // still on the grid
     }
 
     [Fact]
-    public void AHoldMovesTheScheduleLaterByThatManyBlocks()
+    public void AHoldLeavesOutThatManyBlocksAndKeepsTheGrid()
     {
-        var pace = Schedule(group: 1);
-        pace.Hold(5);   // before the start: nothing to move
+        var pace = Schedule(group: 2);
         pace.Start(0);
         pace.Hold(3);
-        Assert.Equal(0, pace.Take(399));
-        Assert.Equal(1, pace.Take(400));
-        Assert.Equal(500, pace.NextDue);
+        Assert.Equal(0, pace.Take(200));   // the first group left out,
+        Assert.Equal(1, pace.Take(400));   // and one block of the second
+        Assert.Equal(2, pace.Take(600));
+        Assert.Equal(800, pace.NextDue);   // on the grid throughout
     }
 }
