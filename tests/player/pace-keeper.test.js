@@ -11,10 +11,10 @@ const keeper = (pace = 2, now = 0) => new PaceKeeper({ pace, blockSize: BLOCK, s
 const dip = (2 * BLOCK + ms(10)) / 2;   // the ring's mean below what is arranged: half a group and half a callback
 
 test('a group is about 8 ms of whole blocks, at least one, at most the server\'s catch-up', () => {
-  assert.equal(paceFor(256, 48000), 2);
-  assert.equal(paceFor(128, 48000), 3);
-  assert.equal(paceFor(4096, 44100), 1);
-  assert.equal(paceFor(16, 48000), 16);
+  assert.equal(paceFor(256, 48000, 16), 2);
+  assert.equal(paceFor(128, 48000, 16), 3);
+  assert.equal(paceFor(4096, 44100, 16), 1);
+  assert.equal(paceFor(16, 48000, 16), 16);
 });
 
 test('the cushion is asked for once; a target that grows asks for the difference, one that shrinks holds it back', () => {

@@ -31,7 +31,7 @@ function connectedLink(pace) {
   const ring = { messages: [], postMessage(message) { this.messages.push(message); } };
   const link = new StreamLink((message) => posted.push(message));
   link.command({ type: 'attach', port: ring });
-  link.command({ type: 'connect', url: 'ws://127.0.0.1:1/', token: 't', sampleRate: RATE, blockSize: BLOCK, mode: 'synth', floorMs: 24, callbackMs: 10 });
+  link.command({ type: 'connect', url: 'ws://127.0.0.1:1/', token: 't', sampleRate: RATE, blockSize: BLOCK, maxPace: 16, mode: 'synth', floorMs: 24, callbackMs: 10 });
   const socket = FakeSocket.last;
   socket.onopen();
   socket.receive(JSON.stringify({ op: 'welcome', mode: 'synth', blockSize: BLOCK, maxCredits: 64, ...(pace ? { pace } : {}), params: { components: [], gain: 1 } }));

@@ -8,15 +8,15 @@
 // Pure policy with the clock passed in, like the cushion.
 
 const PACE_SEND_MS = 8;            // a group is about this much audio: 2 blocks of 256 at 48 kHz
-const MAX_PACE = 16;               // PaceSchedule.MaxCatchUp on the server
 const LEVEL_TIME_CONSTANT_MS = 2000;
 const CORRECT_EVERY_MS = 2000;     // a correction's effect shows in the level's mean before the next is judged
 const CORRECT_PAST_BLOCKS = 3;     // a slow mean this far off is not jitter
 const HOLD_EXCUSED_MS = 1000;      // how long a hold's gap is expected: the server applies it at its next group
 
-// Blocks per group for a block size: whole blocks near PACE_SEND_MS, at least one.
-export const paceFor = (blockSize, sampleRate) =>
-  Math.max(1, Math.min(MAX_PACE, Math.round(PACE_SEND_MS / (blockSize / sampleRate * 1000))));
+// Blocks per group for a block size: whole blocks near PACE_SEND_MS, at least one, at most the server's maxPace
+// (its config's; PaceSchedule.MaxCatchUp).
+export const paceFor = (blockSize, sampleRate, maxPace) =>
+  Math.max(1, Math.min(maxPace, Math.round(PACE_SEND_MS / (blockSize / sampleRate * 1000))));
 
 export class PaceKeeper {
   constructor({ pace, blockSize, sampleRate, callbackMs, maxBlocks }, now) {

@@ -141,7 +141,7 @@ class SynthPlayer {
   connect() {
     this.link.command({
       type: 'connect', url: this.config.url, token: this.config.token, blockSize: this.config.blockSize,
-      mode: this.duplex ? 'duplex' : 'synth', ...this.graph.cushionSettings(),
+      maxPace: this.config.maxPace, mode: this.duplex ? 'duplex' : 'synth', ...this.graph.cushionSettings(),
     });
   }
 

@@ -76,7 +76,7 @@ export class StreamLink {
     }
   }
 
-  connect({ url, token, sampleRate, blockSize, floorMs, callbackMs, mode }) {
+  connect({ url, token, sampleRate, blockSize, maxPace, floorMs, callbackMs, mode }) {
     this.sampleRate = sampleRate;
     this.optionFloorMs = floorMs;
     this.callbackMs = callbackMs;
@@ -84,7 +84,7 @@ export class StreamLink {
     socket.binaryType = 'arraybuffer';
     this.socket = socket;
     // A synth stream asks to be paced by the server's clock; a server that does not pace answers credits alone.
-    const pace = mode === 'duplex' ? {} : { pace: paceFor(blockSize, sampleRate) };
+    const pace = mode === 'duplex' || !maxPace ? {} : { pace: paceFor(blockSize, sampleRate, maxPace) };
     socket.onopen = () => socket.send(JSON.stringify({ op: 'hello', version: LINK_PROTOCOL_VERSION, token, sampleRate, blockSize, mode, ...pace }));
     socket.onmessage = (event) => {
       if (this.stalled) this.stalled.push(event.data);

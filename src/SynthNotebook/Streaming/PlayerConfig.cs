@@ -12,6 +12,7 @@ internal sealed record PlayerConfig(
     double Gain,
     PlayerConfig.SliderLimits Limits,
     int BlockSize,
+    int MaxPace,
     double TargetLatencyMs,
     double DuplexLatencyMs,
     int? SampleRate,

@@ -42,6 +42,7 @@ public static class PlayerWidget
             // The sliders' ranges are the synth's own: its Nyquist frequency and the gain limit.
             Limits: new(server.Synth.MaxFrequency, SynthLimits.MaxGain),
             BlockSize: options.BlockSize,
+            MaxPace: PaceSchedule.MaxCatchUp,
             TargetLatencyMs: options.TargetLatencyMs,
             DuplexLatencyMs: options.DuplexLatencyMs,
             SampleRate: options.SampleRate,
