@@ -25,6 +25,7 @@ internal static class PacedCommand
         var pid = Option(args, "--pid", 0);
         var token = OptionText(args, "--token") ?? "";
         var pace = Option(args, "--pace", 0);
+        var warmUp = Option(args, "--warmup", 2);   // seconds of listening before the window (the JIT tiers up meanwhile)
         if (seedMode)
         {
             (blockSize, sampleRate) = (4096, 44_100);
@@ -64,8 +65,8 @@ internal static class PacedCommand
             using var stop = new CancellationTokenSource();
             var readers = sockets.Select(s => DrainAsync(s, stop.Token)).ToArray();
             var pacing = pace > 0 ? PrefillAsync(sockets, blockSize, sampleRate, stop.Token)
-                : PaceAsync(sockets, blockSize, sampleRate, seedMode, Option(args, "--credit-batch", 1), TimeSpan.FromSeconds(duration + 2), stop.Token);
-            await Task.Delay(TimeSpan.FromSeconds(2));   // warm-up
+                : PaceAsync(sockets, blockSize, sampleRate, seedMode, Option(args, "--credit-batch", 1), TimeSpan.FromSeconds(duration + warmUp), stop.Token);
+            await Task.Delay(TimeSpan.FromSeconds(warmUp));
             var before = server is null ? null : await server.StatsAsync();
             var cpu = await CpuPercentAsync(pid, TimeSpan.FromSeconds(duration));
             var after = server is null ? null : await server.StatsAsync();
