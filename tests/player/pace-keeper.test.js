@@ -67,24 +67,24 @@ test('jitter is not corrected; a level the clock let drift three blocks off is, 
 test('the wait for each group is its length plus how late it came; blocks within a group are not timed', () => {
   const k = keeper();
   const group = 2 * blockMs;
-  assert.equal(k.arrived(0), null);          // the first group: nothing to measure from
-  assert.equal(k.arrived(0.1), null);        // its second block
-  assert.equal(k.arrived(group), group);     // on time
-  assert.equal(k.arrived(group + 0.05), null);
-  assert.ok(Math.abs(k.arrived(3 * group) - 2 * group) < 1e-9);   // a group late by one group's length
-  assert.equal(k.arrived(3.5 * group), group);                     // early after a late one: no credit for it
+  assert.equal(k.arrived(0, true), null);          // the first group: nothing to measure from
+  assert.equal(k.arrived(0.1, true), null);        // its second block
+  assert.equal(k.arrived(group, true), group);     // on time
+  assert.equal(k.arrived(group + 0.05, true), null);
+  assert.ok(Math.abs(k.arrived(3 * group, true) - 2 * group) < 1e-9);   // a group late by one group's length
+  assert.equal(k.arrived(3.5 * group, true), group);                     // early after a late one: no credit for it
 });
 
 test('the gap a hold asked for is not lateness', () => {
   const k = keeper();
   const group = 2 * blockMs;
   k.steer(0, 0, ms(60), 0);
-  k.arrived(0);
-  k.arrived(group);
+  k.arrived(0, true);
+  k.arrived(group, true);
   assert.deepEqual(k.steer(ms(60) - dip, 0, ms(40), group + 1), { op: 'hold', blocks: 4 });
-  assert.equal(k.arrived(2 * group), group, 'the server had not applied it yet');
-  assert.ok(Math.abs(k.arrived(3 * group + 4 * blockMs) - group) < 1e-9, 'the held gap');
-  assert.ok(Math.abs(k.arrived(5 * group + 4 * blockMs) - 2 * group) < 1e-9, 'late again: that is late');
+  assert.equal(k.arrived(2 * group, true), group, 'the server had not applied it yet');
+  assert.ok(Math.abs(k.arrived(3 * group + 4 * blockMs, true) - group) < 1e-9, 'the held gap');
+  assert.ok(Math.abs(k.arrived(5 * group + 4 * blockMs, true) - 2 * group) < 1e-9, 'late again: that is late');
 });
 
 test('a level the device\'s late start left above the arrangement is corrected while the target thins', () => {
@@ -101,4 +101,12 @@ test('a level the device\'s late start left above the arrangement is corrected w
     if (action?.op === 'hold' && k.arranged === arranged) excess -= action.blocks;
   }
   assert.ok(excess <= 3, `still ${excess} blocks above the arrangement; ${JSON.stringify(actions.filter((a) => a.blocks > 1))}`);
+});
+
+test('a wait counts when the ring played as it began, whether or not it plays at its end', () => {
+  const k = keeper();
+  const group = 2 * blockMs;
+  k.arrived(0, false);
+  assert.equal(k.arrived(group, true), null, 'began before the ring played');
+  assert.ok(Math.abs(k.arrived(group + 100, false) - 100) < 1e-9, 'a stall that ran the ring dry');
 });

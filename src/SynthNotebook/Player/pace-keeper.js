@@ -33,21 +33,25 @@ export class PaceKeeper {
     this.judgedAt = now;             // the last correction (what the cushion asks for is followed at once)
     this.lastArrival = -Infinity;
     this.groupAt = null;
+    this.timed = false;              // whether the ring played when the newest group came: the wait after it counts
     this.excusedMs = 0;              // the gap holds will put between two groups, not yet seen
     this.heldAt = now;
     this.extras = 0;                 // blocks asked for on top of the pace
     this.holds = 0;                  // blocks the server was held back by
   }
 
-  // A block arrived. The first of a group returns how long the wait for it was, in ms: the group's own length plus
-  // however late it came after the previous group (the cushion must outlast that; a gap a hold asked for is not
-  // late); other blocks return null.
-  arrived(now) {
+  // A block arrived, with the ring playing or not. The first of a group returns how long the wait for it was, in ms:
+  // the group's own length plus however late it came after the previous group (the cushion must outlast that; a gap
+  // a hold asked for is not late), when the ring played as that wait began (a stall that ran it dry counts); other
+  // blocks return null.
+  arrived(now, playing) {
     const gap = now - this.lastArrival;
     this.lastArrival = now;
     if (gap < this.blockMs / 2) return null;   // the rest of a group, or of a burst of extras
     const previous = this.groupAt;
+    const timed = this.timed;
     this.groupAt = now;
+    this.timed = playing;
     if (previous === null) return null;
     let late = Math.max(0, now - previous - this.groupMs);
     if (this.excusedMs > 0 && now - this.heldAt < HOLD_EXCUSED_MS) {
@@ -55,7 +59,7 @@ export class PaceKeeper {
       late -= excused;
       this.excusedMs -= excused;
     }
-    return this.groupMs + late;
+    return timed ? this.groupMs + late : null;
   }
 
   // The level now: queued samples, blocks asked for that have not come, and the cushion's target. Returns what to

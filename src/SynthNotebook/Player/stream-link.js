@@ -38,7 +38,6 @@ export class StreamLink {
     this.cushion = null;         // made at each welcome (cushion.js)
     this.keeper = null;          // a paced connection's level (pace-keeper.js), made at a welcome that names a pace
     this.owed = 0;               // blocks credited on a paced connection that have not come yet
-    this.waitTimed = false;      // whether the ring played when the newest group came (the next wait is timed)
     this.granted = 0;
     this.received = 0;
     this.pushed = 0;             // samples ever handed to the ring
@@ -185,14 +184,11 @@ export class StreamLink {
     const now = clockMs();
     if (this.keeper) {
       if (this.owed > 0) this.owed--;
-      const groupBefore = this.keeper.groupAt;
-      const waitMs = this.keeper.arrived(now);
-      // Timed when the ring played as the wait began: a stall that ran the ring dry is the wait to outlast.
-      if (waitMs !== null && this.waitTimed) {
+      const waitMs = this.keeper.arrived(now, !!this.report.playing);
+      if (waitMs !== null) {
         this.record(now, waitMs);
         if (this.cushion.observeDelivery(waitMs, now)) this.ring.postMessage(this.cushion.ringSettings());
       }
-      if (this.keeper.groupAt !== groupBefore) this.waitTimed = !!this.report.playing;
     }
     const creditedAt = this.keeper ? null : this.credited.shift();
     if (creditedAt != null) {
