@@ -116,6 +116,8 @@ var report = new
     pace = stats.Pace,
     paceExtras = stats.PaceExtras - settled.PaceExtras,
     paceHolds = stats.PaceHolds - settled.PaceHolds,
+    rewinds = stats.Rewinds - settled.Rewinds,
+    rewindsLate = stats.RewindsLate - settled.RewindsLate,
     serverProcessCpuPct = processCpuPct,
 };
 Console.WriteLine(JsonSerializer.Serialize(report));
@@ -145,4 +147,4 @@ int Option(string name, int fallback)
 
 internal sealed record PlayerStats(bool Connected, double BufferedMs, double TargetMs, int Underruns, int Late,
     int BlocksReceived, double[] LatenciesMs, int ChangesHeard, double FloorMs, int Concealed, double LargestStep, double LargestStreamStep,
-    int Pace, int PaceExtras, int PaceHolds);
+    int Pace, int PaceExtras, int PaceHolds, int Rewinds, int RewindsLate);

@@ -217,7 +217,7 @@ public sealed class PlayerPage : IAsyncDisposable
 public sealed record PlayerStats(bool Connected, double SampleRate, int BlockSize, double BufferedMs, double TargetMs,
     int Underruns, int Late, int Overflows, int BlocksReceived, double[] LatenciesMs, int ChangesHeard, string Status,
     double[] RoundTripMs, string Mode, int Skipped, double FloorMs, int Reconnects, int Retries, bool ServerStopped,
-    int Concealed, string CushionWhy);
+    int Concealed, string CushionWhy, int Rewinds, int RewindsLate, double[][] LateSplices, long[][] RewindLog);
 
 /// <summary>What the recorder captured: samples in play order, the audio frame of the first, and slider-move frames.</summary>
 public sealed record Capture(float[] Samples, int SampleRate, long StartFrame, long[] MoveFrames, (long Index, long Frames)[] Skips)

@@ -1,6 +1,6 @@
 import { test, mock } from 'node:test';
 import assert from 'node:assert/strict';
-import { StreamLink, creditBatch } from '../../src/SynthNotebook/Player/stream-link.js';
+import { StreamLink, creditBatch, clockMs as clock } from '../../src/SynthNotebook/Player/stream-link.js';
 
 // The link's world, made up: a socket that records what is sent, and a ring port that records what it is given.
 class FakeSocket {
@@ -26,7 +26,7 @@ function blockMessage(sequence, version = 1) {
   return buffer;
 }
 
-function connectedLink(pace) {
+function connectedLink(pace, welcome = {}) {
   const posted = [];
   const ring = { messages: [], postMessage(message) { this.messages.push(message); } };
   const link = new StreamLink((message) => posted.push(message));
@@ -34,16 +34,16 @@ function connectedLink(pace) {
   link.command({ type: 'connect', url: 'ws://127.0.0.1:1/', token: 't', sampleRate: RATE, blockSize: BLOCK, maxPace: 16, mode: 'synth', floorMs: 24, callbackMs: 10 });
   const socket = FakeSocket.last;
   socket.onopen();
-  socket.receive(JSON.stringify({ op: 'welcome', mode: 'synth', blockSize: BLOCK, maxCredits: 64, ...(pace ? { pace } : {}), params: { components: [], gain: 1 } }));
+  socket.receive(JSON.stringify({ op: 'welcome', mode: 'synth', blockSize: BLOCK, maxCredits: 64, ...(pace ? { pace } : {}), ...welcome, params: { components: [], gain: 1 } }));
   return { link, ring, socket, posted };
 }
 
 const credits = (socket) => socket.sent.filter((m) => typeof m === 'string' && JSON.parse(m).op === 'credit')
   .reduce((sum, m) => sum + JSON.parse(m).blocks, 0);
 
-test('the hello names the token, rate, block size and mode, and asks for a pace of two blocks', () => {
+test('the hello names the token, rate, block size and mode, asks for a pace of two blocks and a history to rewind', () => {
   const { socket } = connectedLink();
-  assert.deepEqual(JSON.parse(socket.sent[0]), { op: 'hello', version: 1, token: 't', sampleRate: RATE, blockSize: BLOCK, mode: 'synth', pace: 2 });
+  assert.deepEqual(JSON.parse(socket.sent[0]), { op: 'hello', version: 1, token: 't', sampleRate: RATE, blockSize: BLOCK, mode: 'synth', pace: 2, rewind: true });
 });
 
 const messages = (socket, op) => socket.sent.filter((m) => typeof m === 'string' && JSON.parse(m).op === op);
@@ -145,4 +145,74 @@ test('a close pauses the ring and tells the widget the code and reason', () => {
   socket.close(1001, 'The server is stopping.');
   assert.deepEqual(ring.messages.at(-1), { type: 'pause' });
   assert.deepEqual(posted.at(-1), { type: 'closed', code: 1001, reason: 'The server is stopping.' });
+});
+
+// Twenty blocks received, four played: the ring reports 16 queued (85 ms), playing from stream sample 1024.
+function rewindingLink() {
+  const parts = connectedLink(2, { rewindBlocks: 94 });
+  for (let s = 0; s < 20; s++) parts.socket.receive(blockMessage(s, 1));
+  parts.link.onRingReport(report(4 * BLOCK, 20 * BLOCK));
+  return parts;
+}
+
+// Just ahead of the playing position: past the device's next callback (10 ms here) and the rewind's way (4 ms).
+const SAFE_FROM = Math.ceil((4 * BLOCK + (10 + 4) / 1000 * RATE) / BLOCK);
+
+test('a params broadcast asks for the queued blocks again from just ahead of the playing position', () => {
+  const { socket } = rewindingLink();
+  socket.receive(JSON.stringify({ op: 'params', version: 2, gain: 1, components: [] }));
+  assert.deepEqual(messages(socket, 'rewind').map((m) => JSON.parse(m)), [{ op: 'rewind', from: SAFE_FROM }]);
+  assert.equal(SAFE_FROM, 7);
+});
+
+test('a rewind\'s blocks replace what the ring holds at their place and count as no delivery', () => {
+  const { link, socket, ring } = rewindingLink();
+  const grantedBefore = credits(socket);
+  socket.receive(JSON.stringify({ op: 'params', version: 2, gain: 1, components: [] }));
+  for (let s = SAFE_FROM; s < 20; s++) socket.receive(blockMessage(s, 2));
+  const replacing = ring.messages.filter((m) => m.type === 'rewound');
+  assert.equal(replacing.length, 1, 'the ring gets them together, once the last has come');
+  assert.equal(replacing[0].at, SAFE_FROM * BLOCK);
+  assert.deepEqual(replacing[0].blocks.map((b) => b[0]), Array.from({ length: 20 - SAFE_FROM }, (_, i) => SAFE_FROM + i));
+  assert.equal(link.stats().blocksReceived, 20);
+  assert.equal(link.queued(), 16 * BLOCK, 'what is queued is as much as before');
+  assert.equal(credits(socket), grantedBefore);
+  socket.receive(blockMessage(20, 2));
+  assert.equal(ring.messages.at(-1).type, 'block', 'the stream goes on after them');
+  assert.equal(link.stats().blocksReceived, 21);
+});
+
+test('one rewind at a time: a change meanwhile is asked for after it, unless its blocks already carry it', () => {
+  const { socket } = rewindingLink();
+  socket.receive(JSON.stringify({ op: 'params', version: 2, gain: 1, components: [] }));
+  socket.receive(JSON.stringify({ op: 'params', version: 3, gain: 1, components: [] }));
+  assert.equal(messages(socket, 'rewind').length, 1);
+  for (let s = SAFE_FROM; s < 20; s++) socket.receive(blockMessage(s, 2));
+  assert.equal(messages(socket, 'rewind').length, 2, 'version 3 came after the first rewind was asked for');
+
+  socket.receive(JSON.stringify({ op: 'params', version: 4, gain: 1, components: [] }));
+  const from = JSON.parse(messages(socket, 'rewind')[1]).from;
+  for (let s = from; s < 20; s++) socket.receive(blockMessage(s, 4));   // rendered after version 4 had come
+  assert.equal(messages(socket, 'rewind').length, 2, 'its blocks carry version 4 already');
+});
+
+test('the player\'s own set asks for a rewind behind it, and the change is heard ahead of the cushion', () => {
+  const { link, socket } = rewindingLink();
+  link.command({ type: 'send', message: { op: 'set', component: 0, frequency: 300 }, sentAt: clock() });
+  const sent = socket.sent.slice(-2).map((m) => JSON.parse(m).op);
+  assert.deepEqual(sent, ['set', 'rewind']);
+  socket.receive(JSON.stringify({ op: 'params', version: 2, gain: 1, components: [] }));
+  for (let s = SAFE_FROM; s < 20; s++) socket.receive(blockMessage(s, 2));
+  assert.equal(messages(socket, 'rewind').length, 1, 'the broadcast of its own set needs no second one');
+  const [heard] = link.stats().latenciesMs;
+  const queuedMs = 16 * BLOCK / RATE * 1000;
+  assert.ok(heard < queuedMs / 2, `heard after ${heard} ms with ${queuedMs} ms queued`);
+  assert.ok(heard >= (SAFE_FROM - 4) * BLOCK / RATE * 1000, `heard after ${heard} ms: the audio in front of the change counts`);
+});
+
+test('without a history offered in the welcome, a change sends no rewind', () => {
+  const { socket } = connectedLink(2);
+  for (let s = 0; s < 20; s++) socket.receive(blockMessage(s, 1));
+  socket.receive(JSON.stringify({ op: 'params', version: 2, gain: 1, components: [] }));
+  assert.equal(messages(socket, 'rewind').length, 0);
 });

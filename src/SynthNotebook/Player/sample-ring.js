@@ -8,8 +8,13 @@
 // latency) it watches its low-water mark, the margin it actually kept against an underrun: when even that stayed above
 // maxSamples for `trimWindow` samples of play, the excess is a standing backlog, not jitter, and it skips the oldest
 // samples until the low-water mark would have been `trimTo`, cross-fading across the jump over one quantum so the skip
-// does not click.
+// does not click. A block may say where in the stream it starts (`at`, in the positions `offered` counts): one that
+// starts before the end of what was offered replaces what is queued from there on (a rewind: the server rendered it
+// again with newer parameters). Where it starts is normally still unplayed, and the splice is exact; when part of it
+// has played already, the rest plays from the playing position on, cross-faded over one quantum from what was due.
 import { fadeIn, fadeOut } from './concealment.js';
+
+const SPLICE_SAMPLES = 128;   // a render quantum: a late replacement's cross-fade
 
 export class SampleRing {
   constructor(capacity) {
@@ -41,6 +46,12 @@ export class SampleRing {
     this.lowWater = Infinity;
     this.sinceTrimCheck = 0;
     this.starved = false;
+    this.replaced = 0;     // times a block replaced what was queued (rewinds)
+    this.replacedLate = 0; // of those, the ones whose start had already played: spliced where the ring was
+    this.splice = new Float32Array(SPLICE_SAMPLES);   // what was due when a late replacement came: faded from
+    this.spliceLength = 0;
+    this.splicedAt = 0;    // the newest late replacement: where the fade began, and where its block started
+    this.splicedFrom = 0;
   }
 
   get buffered() { return this.written - this.consumed; }
@@ -58,14 +69,16 @@ export class SampleRing {
 
   receive(message) {
     switch (message.type) {
-      case 'block': this.push(message.samples); break;
+      case 'block': this.push(message.samples, message.at); break;
+      case 'rewound': this.replace(message.at, message.blocks); break;
       case 'configure': this.configure(message.startSamples, message.maxSamples, message.trimWindow, message.trimTo); break;
       case 'pause': this.pause(); break;
       case 'resume': this.resume(); break;
     }
   }
 
-  push(block) {
+  push(block, at = this.offered) {
+    if (at < this.offered) block = this.replaceFrom(at, block);
     this.offered += block.length;
     if (this.buffered + block.length > this.samples.length) {
       this.overflows++;
@@ -84,6 +97,47 @@ export class SampleRing {
     this.samples.set(block.subarray(first), 0);
     this.written += block.length;
     return true;
+  }
+
+  // A rewind's blocks, from stream position `at`, all at once.
+  replace(at, blocks) {
+    for (const block of blocks) {
+      this.push(block, at);
+      at += block.length;
+    }
+  }
+
+  // Drops what is queued from `at` on (or from the playing position, if `at` has played) and returns the part of the
+  // block still to play.
+  replaceFrom(at, block) {
+    const head = this.offered - this.buffered;   // the stream position that plays next
+    const from = Math.max(at, head);
+    if (at < head && this.buffered > 0) {
+      this.replacedLate++;
+      this.splicedAt = head;
+      this.splicedFrom = at;
+      this.keepSplice();
+    }
+    this.replaced++;
+    this.written -= this.offered - from;
+    this.offered = from;
+    return block.subarray(Math.min(block.length, from - at));
+  }
+
+  keepSplice() {
+    const capacity = this.samples.length;
+    this.spliceLength = Math.min(SPLICE_SAMPLES, this.buffered);
+    for (let i = 0; i < this.spliceLength; i++) this.splice[i] = this.samples[(this.consumed + i) % capacity];
+  }
+
+  // The quantum after a late replacement fades from what was due to what replaced it.
+  crossFadeSplice(out, count) {
+    const length = Math.min(this.spliceLength, count);
+    for (let i = 0; i < length; i++) {
+      const due = this.splice[i];
+      out[i] = due + (out[i] - due) * ((i + 1) / length);
+    }
+    this.spliceLength = 0;
   }
 
   pull(out) {
@@ -112,6 +166,10 @@ export class SampleRing {
     }
     const count = this.take(out);
     let plain = count === quantum;
+    if (this.spliceLength > 0) {
+      this.crossFadeSplice(out, count);
+      plain = false;
+    }
     if (this.fadingIn) {
       fadeIn(out.subarray(0, count));
       this.fadingIn = false;
@@ -187,7 +245,7 @@ export class SampleRing {
   report() {
     return {
       type: 'status', offered: this.offered, consumed: this.consumed, buffered: this.buffered, underruns: this.underruns,
-      concealed: this.concealed, lateBy: this.lateBy, largestStep: this.largestStep, largestStreamStep: this.largestStreamStep, late: this.late, overflows: this.overflows, skipped: this.skipped, skippedUpTo: this.skippedUpTo, playing: this.playing,
+      concealed: this.concealed, lateBy: this.lateBy, largestStep: this.largestStep, largestStreamStep: this.largestStreamStep, late: this.late, overflows: this.overflows, skipped: this.skipped, skippedUpTo: this.skippedUpTo, playing: this.playing, replaced: this.replaced, replacedLate: this.replacedLate, splicedAt: this.splicedAt, splicedFrom: this.splicedFrom,
     };
   }
 }

@@ -6,6 +6,7 @@
 
 import { Cushion } from './cushion.js';
 import { PaceKeeper, paceFor } from './pace-keeper.js';
+import { Rewinder } from './rewinder.js';
 
 const LINK_PROTOCOL_VERSION = 1;
 const LINK_HEADER_BYTES = 16;
@@ -38,6 +39,10 @@ export class StreamLink {
     this.cushion = null;         // made at each welcome (cushion.js)
     this.keeper = null;          // a paced connection's level (pace-keeper.js), made at a welcome that names a pace
     this.owed = 0;               // blocks credited on a paced connection that have not come yet
+    this.rewinder = null;        // when to have queued blocks rendered again (rewinder.js), at a welcome that offers it
+    this.streamStart = 0;        // the ring position of the connection's block 0
+    this.rewound = null;         // a rewind's blocks so far, until its last: { at, blocks, buffers }
+    this.reportAt = 0;           // when the ring's newest report came
     this.granted = 0;
     this.received = 0;
     this.pushed = 0;             // samples ever handed to the ring
@@ -55,6 +60,7 @@ export class StreamLink {
     this.captureFrames = new Map();  // sequence → audio frame of the block's first microphone sample
     this.plays = [];             // { position, captureFrame } of processed blocks queued in the ring
     this.roundTrips = [];
+    this.lateSplices = [];       // [stream position the fade began at, the rewind's first sample] of late rewinds
   }
 
   command(message) {
@@ -83,8 +89,10 @@ export class StreamLink {
     socket.binaryType = 'arraybuffer';
     this.socket = socket;
     // A synth stream asks to be paced by the server's clock; a server that does not pace answers credits alone.
+    // It asks for a history to rewind, so a change is heard ahead of the cushion (rewinder.js).
     const pace = mode === 'duplex' || !maxPace ? {} : { pace: paceFor(blockSize, sampleRate, maxPace) };
-    socket.onopen = () => socket.send(JSON.stringify({ op: 'hello', version: LINK_PROTOCOL_VERSION, token, sampleRate, blockSize, mode, ...pace }));
+    const rewind = mode === 'duplex' ? {} : { rewind: true };
+    socket.onopen = () => socket.send(JSON.stringify({ op: 'hello', version: LINK_PROTOCOL_VERSION, token, sampleRate, blockSize, mode, ...pace, ...rewind }));
     socket.onmessage = (event) => {
       if (this.stalled) this.stalled.push(event.data);
       else this.onMessage(event.data);
@@ -118,6 +126,18 @@ export class StreamLink {
     if (this.socket?.readyState !== WebSocket.OPEN) return;
     if (sentAt !== undefined && !this.pendingChange) this.pendingChange = { sentAt };
     this.socket.send(JSON.stringify(message));
+    if (message.op === 'set') this.rewind(undefined);
+  }
+
+  // The parameters changed (to `version`, or by this player's own set): the queued blocks from just ahead of the
+  // playing position are asked for again, rendered with the change.
+  rewind(version) {
+    if (!this.rewinder || !this.connected || this.socket?.readyState !== WebSocket.OPEN) return;
+    const now = clockMs();
+    const sincePlayed = this.report.playing ? (now - this.reportAt) / 1000 * this.sampleRate : 0;
+    const head = this.report.offered - this.report.buffered - this.streamStart + sincePlayed;
+    const message = this.rewinder.changed(version, head, now);
+    if (message) this.socket.send(JSON.stringify(message));
   }
 
   close() {
@@ -145,12 +165,19 @@ export class StreamLink {
           pace: message.pace, blockSize: this.blockSize, sampleRate: this.sampleRate, callbackMs: this.callbackMs,
           maxBlocks: this.maxCredits,
         }, clockMs()) : null;
+        this.streamStart = this.pushed;
+        this.rewound = null;
+        this.lateSplices = [];
+        this.rewinder = message.rewindBlocks > 0 ? new Rewinder({
+          blockSize: this.blockSize, sampleRate: this.sampleRate, callbackMs: this.callbackMs, reachBlocks: message.rewindBlocks,
+        }) : null;
         this.ring.postMessage({ type: 'resume' });
         this.ring.postMessage(this.cushion.ringSettings());
         this.requestBlocks();
         break;
       case 'params':
         if (this.pendingChange && this.pendingChange.version === undefined) this.pendingChange.version = message.version;
+        this.rewind(message.version);
         break;
     }
     this.post({ type: 'text', message });
@@ -171,8 +198,8 @@ export class StreamLink {
 
   onBlock(buffer) {
     const header = new DataView(buffer, 0, LINK_HEADER_BYTES);
+    const sequence = Number(header.getBigUint64(0, true));
     if (this.duplex) {
-      const sequence = Number(header.getBigUint64(0, true));
       const captureFrame = this.captureFrames.get(sequence);
       this.captureFrames.delete(sequence);
       if (captureFrame !== undefined) this.plays.push({ position: this.pushed, captureFrame });
@@ -180,8 +207,42 @@ export class StreamLink {
     const version = header.getUint32(8, true);
     const count = header.getUint32(12, true);
     const samples = new Float32Array(buffer, LINK_HEADER_BYTES, count);
+    // A rewind's block replaces one the ring holds: not a delivery, and it moves nothing the credits count.
+    const replaces = this.rewinder?.arrived(sequence, version) ?? false;
+    const at = replaces ? this.streamStart + sequence * this.blockSize : this.pushed;
+    if (!replaces) this.countDelivery(clockMs());
+    const change = this.pendingChange;
+    // (While a rewind is on its way, a new block carrying the change is not what is heard first: the rewind's is.)
+    if (change && change.version !== undefined && version >= change.version && (replaces || !this.rewinder?.waiting)) {
+      // Heard after: the time until this block arrived, plus the audio queued in front of it.
+      const inFront = Math.max(0, this.queued() - (this.pushed - at));
+      this.latencies.push(clockMs() - change.sentAt + inFront / this.sampleRate * 1000);
+      if (this.latencies.length > LATENCY_WINDOW) this.latencies.shift();
+      this.changesHeard++;
+      this.pendingChange = null;
+    }
+    this.pushed = at + count;
+    if (replaces) this.replace(at, samples, buffer);
+    else this.ring.postMessage({ type: 'block', samples }, [buffer]);
+    this.requestBlocks();
+  }
+
+  // A rewind's blocks go to the ring together, once its last has come: one message, so the ring never plays with
+  // what it held cut short and the rest still on its way.
+  replace(at, samples, buffer) {
+    if (!this.rewound) this.rewound = { at, blocks: [], buffers: [] };
+    this.rewound.blocks.push(samples);
+    this.rewound.buffers.push(buffer);
+    if (this.rewinder.waiting) return;
+    const { blocks, buffers } = this.rewound;
+    this.ring.postMessage({ type: 'rewound', at: this.rewound.at, blocks }, buffers);
+    this.rewound = null;
+    if (this.rewinder.pending) this.rewind(this.rewinder.wanted);
+  }
+
+  // A block of the stream came (not a rewind's): credits and the pace's level follow, and its wait is timed.
+  countDelivery(now) {
     this.received++;
-    const now = clockMs();
     if (this.keeper) {
       if (this.owed > 0) this.owed--;
       const waitMs = this.keeper.arrived(now, !!this.report.playing);
@@ -189,23 +250,13 @@ export class StreamLink {
         this.record(now, waitMs);
         if (this.cushion.observeDelivery(waitMs, now)) this.ring.postMessage(this.cushion.ringSettings());
       }
+      return;
     }
-    const creditedAt = this.keeper ? null : this.credited.shift();
+    const creditedAt = this.credited.shift();
     if (creditedAt != null) {
       this.record(now, now - creditedAt);
       if (this.cushion.observeDelivery(now - creditedAt, now)) this.ring.postMessage(this.cushion.ringSettings());
     }
-    const change = this.pendingChange;
-    if (change && change.version !== undefined && version >= change.version) {
-      // Heard after: the time until this block arrived, plus the audio queued in front of it.
-      this.latencies.push(clockMs() - change.sentAt + this.queued() / this.sampleRate * 1000);
-      if (this.latencies.length > LATENCY_WINDOW) this.latencies.shift();
-      this.changesHeard++;
-      this.pendingChange = null;
-    }
-    this.pushed += count;
-    this.ring.postMessage({ type: 'block', samples }, [buffer]);
-    this.requestBlocks();
   }
 
   onRingReport(report) {
@@ -224,7 +275,12 @@ export class StreamLink {
       if (report.late > this.report.late) changed = this.cushion.observeLate(report.lateBy / this.sampleRate * 1000, now) || changed;
       if (changed) this.ring.postMessage(this.cushion.ringSettings());
     }
+    if (report.replacedLate > (this.report.replacedLate ?? 0)) {
+      this.lateSplices.push([report.splicedAt - this.streamStart, report.splicedFrom - this.streamStart]);
+      if (this.lateSplices.length > LATENCY_WINDOW) this.lateSplices.shift();
+    }
     this.report = report;
+    this.reportAt = now;
     this.requestBlocks();
     if (now - this.lastStats > STATS_EVERY_MS) {
       this.lastStats = now;
@@ -255,6 +311,10 @@ export class StreamLink {
       pace: this.keeper?.pace ?? 0,
       paceExtras: this.keeper?.extras ?? 0,
       paceHolds: this.keeper?.holds ?? 0,
+      rewinds: this.rewinder?.rewinds ?? 0,
+      rewindLog: (this.rewinder?.log ?? []).map((entry) => [...entry]),
+      rewindsLate: this.report.replacedLate ?? 0,
+      lateSplices: this.lateSplices.map((splice) => [...splice]),
       upstreamBlocks: this.upstreamSequence,
       roundTripMs: [...this.roundTrips],
     };

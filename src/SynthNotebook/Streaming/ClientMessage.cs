@@ -9,6 +9,7 @@ internal enum ClientOp
     Hello,
     Credit,
     Hold,
+    Rewind,
     Set,
 }
 
@@ -27,7 +28,9 @@ internal readonly record struct ClientMessage(
     double? Amplitude = null,
     double? Gain = null,
     string? Mode = null,
-    double? Pace = null)
+    double? Pace = null,
+    double? From = null,
+    bool Rewind = false)
 {
     /// <summary>True when a text message is meant as JSON; anything else is the seed's "give me a block".</summary>
     public static bool LooksLikeJson(ReadOnlySpan<byte> text)
@@ -69,7 +72,8 @@ internal readonly record struct ClientMessage(
         }
 
         string? op = null, token = null, mode = null;
-        double? sampleRate = null, blockSize = null, blocks = null, pace = null, component = null, frequency = null, amplitude = null, gain = null;
+        var rewind = false;
+        double? sampleRate = null, blockSize = null, blocks = null, pace = null, from = null, component = null, frequency = null, amplitude = null, gain = null;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
             var name = reader.ValueSpan;
@@ -89,10 +93,15 @@ internal readonly record struct ClientMessage(
             {
                 mode = reader.TokenType == JsonTokenType.String ? reader.GetString() : $"({reader.TokenType})";
             }
+            else if (name.SequenceEqual("rewind"u8))
+            {
+                rewind = reader.TokenType == JsonTokenType.True;
+            }
             else if (!TryNumber(ref reader, name, "sampleRate"u8, ref sampleRate, out error)
                 || !TryNumber(ref reader, name, "blockSize"u8, ref blockSize, out error)
                 || !TryNumber(ref reader, name, "blocks"u8, ref blocks, out error)
                 || !TryNumber(ref reader, name, "pace"u8, ref pace, out error)
+                || !TryNumber(ref reader, name, "from"u8, ref from, out error)
                 || !TryNumber(ref reader, name, "component"u8, ref component, out error)
                 || !TryNumber(ref reader, name, "frequency"u8, ref frequency, out error)
                 || !TryNumber(ref reader, name, "amplitude"u8, ref amplitude, out error)
@@ -113,17 +122,18 @@ internal readonly record struct ClientMessage(
             "hello" => ClientOp.Hello,
             "credit" => ClientOp.Credit,
             "hold" => ClientOp.Hold,
+            "rewind" => ClientOp.Rewind,
             "set" => ClientOp.Set,
             _ => null,
         };
         if (parsed is null)
         {
             error = new ProtocolError(ProtocolError.UnknownOp,
-                op is null ? "The message has no \"op\"; expected one of hello, credit, hold, set."
-                           : $"Unknown op \"{Quoted(op)}\"; expected one of hello, credit, hold, set.");
+                op is null ? "The message has no \"op\"; expected one of hello, credit, hold, rewind, set."
+                           : $"Unknown op \"{Quoted(op)}\"; expected one of hello, credit, hold, rewind, set.");
             return false;
         }
-        message = new ClientMessage(parsed.Value, token, sampleRate, blockSize, blocks, component, frequency, amplitude, gain, mode, pace);
+        message = new ClientMessage(parsed.Value, token, sampleRate, blockSize, blocks, component, frequency, amplitude, gain, mode, pace, from, rewind);
         error = default;
         return true;
     }
@@ -133,6 +143,7 @@ internal readonly record struct ClientMessage(
         => reader.ValueTextEquals("credit"u8) ? "credit"
          : reader.ValueTextEquals("set"u8) ? "set"
          : reader.ValueTextEquals("hold"u8) ? "hold"
+         : reader.ValueTextEquals("rewind"u8) ? "rewind"
          : reader.ValueTextEquals("hello"u8) ? "hello"
          : reader.GetString() ?? "";
 

@@ -15,7 +15,7 @@ internal sealed class ServerMessages
     public ServerMessages() => _writer = new Utf8JsonWriter(_buffer);
 
     public ReadOnlyMemory<byte> Welcome(StreamMode mode, int sampleRate, int blockSize, int maxCredits, int pace,
-        TimeSpan ramp, SynthParameters parameters)
+        int rewindBlocks, TimeSpan ramp, SynthParameters parameters)
     {
         Begin("welcome");
         _writer.WriteNumber("version", ProtocolVersion);
@@ -28,6 +28,10 @@ internal sealed class ServerMessages
         if (pace > 0)
         {
             _writer.WriteNumber("pace", pace);
+        }
+        if (rewindBlocks > 0)
+        {
+            _writer.WriteNumber("rewindBlocks", rewindBlocks);
         }
         _writer.WriteNumber("rampMs", ramp.TotalMilliseconds);
         _writer.WritePropertyName("params");

@@ -59,6 +59,9 @@ internal sealed class StreamSession
     private int _clockArmed;
     private int _heldBlocks;   // hold requests the writer has not yet applied to the schedule
     private Action? _clockWake;
+    private RewindHistory? _history;   // hello "rewind": the voice's states, to render sent blocks again
+    private long _sentEnd;             // blocks ever sent (a rewind lowers _sequence while it sends again)
+    private long _rewindFrom = -1;     // the oldest block a rewind asked for that the writer has not yet gone back to
 
     public StreamSession(WebSocket socket, Synth synth, SynthServerOptions options, AccessToken token, string? queryToken,
         StreamStatistics statistics, ChainSlot chain, GatheringStream? gathering = null)
@@ -221,6 +224,10 @@ internal sealed class StreamSession
             }
             _pace = new PaceSchedule(group, _frame!.BlockSize, _sampleRate, System.Diagnostics.Stopwatch.Frequency);
         }
+        if (hello.Rewind && _voice is not null)
+        {
+            _history = RewindHistory.For(_voice, _frame!.BlockSize, _sampleRate);
+        }
         if (_mode == StreamMode.Duplex)
         {
             try
@@ -233,7 +240,7 @@ internal sealed class StreamSession
             }
         }
         var welcome = _readerMessages.Welcome(_mode, _sampleRate, _frame!.BlockSize, _options.MaxCredits, _pace?.Group ?? 0,
-            _synth.Ramp, _synth.Parameters);
+            _history?.Blocks ?? 0, _synth.Ramp, _synth.Parameters);
         await SendAsync(welcome, WebSocketMessageType.Text, abort);
     }
 
@@ -367,6 +374,9 @@ internal sealed class StreamSession
             case ClientOp.Hold:
                 Hold(message);
                 break;
+            case ClientOp.Rewind:
+                Rewind(message);
+                break;
             case ClientOp.Set:
                 Set(message);
                 break;
@@ -409,6 +419,33 @@ internal sealed class StreamSession
         {
             // The writer reads the schedule too: the change reaches it as a pending hold it applies itself.
             Interlocked.Add(ref _heldBlocks, (int)blocks);
+        }
+    }
+
+    private void Rewind(in ClientMessage message)
+    {
+        var sent = Volatile.Read(ref _sentEnd);
+        if (_history is null)
+        {
+            Reply(new ProtocolError(ProtocolError.NotInThisMode,
+                "rewind is for a synth connection whose hello said \"rewind\": true; this one keeps no history."));
+        }
+        else if (message.From is not { } from || from != Math.Floor(from) || from < 0 || from > sent)
+        {
+            Reply(new ProtocolError(ProtocolError.InvalidValue,
+                $"rewind needs \"from\": the sequence number of a block already sent, in [0, {sent}]; got {message.From?.ToString() ?? "nothing"}."));
+        }
+        else
+        {
+            // The writer owns the voice: it takes the oldest block asked for at its next pass.
+            long pending, wanted;
+            do
+            {
+                pending = Volatile.Read(ref _rewindFrom);
+                wanted = pending < 0 ? (long)from : Math.Min(pending, (long)from);
+            }
+            while (Interlocked.CompareExchange(ref _rewindFrom, wanted, pending) != pending);
+            _wake.Writer.TryWrite(true);
         }
     }
 
@@ -508,6 +545,10 @@ internal sealed class StreamSession
                 _parametersSent = parameters.Version;
                 await SendAsync(_writerMessages.Parameters(parameters), WebSocketMessageType.Text, abort);
             }
+            if (Interlocked.Exchange(ref _rewindFrom, -1) is var from and >= 0)
+            {
+                await ResendFromAsync(from, abort);
+            }
             if (TryTakeCredit())
             {
                 await PaceAsync(abort);
@@ -521,7 +562,7 @@ internal sealed class StreamSession
                 var due = pace.Take(System.Diagnostics.Stopwatch.GetTimestamp());
                 if (due > 0)
                 {
-                    await SendScheduledAsync(due, abort);
+                    await SendGroupAsync(due, abort);
                     continue;
                 }
                 ArmClock(pace);
@@ -547,8 +588,8 @@ internal sealed class StreamSession
         }
     }
 
-    /// <summary>Sends the blocks the schedule says are due, in one write.</summary>
-    private async ValueTask SendScheduledAsync(int count, CancellationToken abort)
+    /// <summary>Sends the next <paramref name="count"/> blocks in one write (what the pace's clock says is due, or a rewind's).</summary>
+    private async ValueTask SendGroupAsync(int count, CancellationToken abort)
     {
         var gathering = count > 1 ? _gathering : null;
         gathering?.Gather();
@@ -565,6 +606,22 @@ internal sealed class StreamSession
             {
                 await SendGatheredAsync(abort);
             }
+        }
+    }
+
+    /// <summary>
+    /// Goes back to block <paramref name="from"/> (or the oldest kept) and sends every block from there up to where the
+    /// stream had got, rendered again with the parameters of now, in writes of at most <see cref="MaxGathered"/>; the
+    /// stream then goes on where it was. They replace blocks already counted, so they take no credit and leave the
+    /// pace's clock alone.
+    /// </summary>
+    private async ValueTask ResendFromAsync(long from, CancellationToken abort)
+    {
+        var end = _sequence;
+        _sequence = _history!.RewindTo(from);
+        while (_sequence < end)
+        {
+            await SendGroupAsync((int)Math.Min(MaxGathered, end - _sequence), abort);
         }
     }
 
@@ -649,8 +706,13 @@ internal sealed class StreamSession
     private async ValueTask SendBlockAsync(CancellationToken abort)
     {
         var frame = _frame!;
+        _history?.Keep(_sequence);
         _voice!.Read(frame.Samples);
         frame.Seal(_sequence++, _voice.ParametersVersion);
+        if (_sequence > _sentEnd)
+        {
+            Volatile.Write(ref _sentEnd, _sequence);
+        }
         if (await SendAsync(_seedMode ? frame.SamplesOnly : frame.WithHeader, WebSocketMessageType.Binary, abort))
         {
             _statistics.BlockSent();

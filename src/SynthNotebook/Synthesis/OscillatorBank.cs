@@ -15,7 +15,7 @@ namespace SynthNotebook.Synthesis;
 /// after a change take a per-sample path with linearly ramped frequency and amplitude, so the output and its slope
 /// stay continuous. Nothing is allocated per block.
 /// </remarks>
-public sealed class OscillatorBank : ISampleSource
+public sealed class OscillatorBank : IRewindableSource
 {
     // Small enough for the accumulator to live in L1, large enough to amortise the per-chunk re-anchoring.
     private const int ChunkSize = 1024;
@@ -100,6 +100,9 @@ public sealed class OscillatorBank : ISampleSource
         }
         Position += sampleCount;
     }
+
+    /// <inheritdoc />
+    public ISourceCheckpoint CreateCheckpoint() => new Checkpoint(this);
 
     private bool IsGliding
     {
@@ -380,6 +383,33 @@ public sealed class OscillatorBank : ISampleSource
             Increment = TargetIncrement;
             Amplitude = TargetAmplitude;
             GlideRemaining = 0;
+        }
+    }
+
+    /// <summary>
+    /// The voice's state: phases, glides, gain ramp, the parameter version it took up and its position. The lane
+    /// caches are not state: they follow each oscillator's increment.
+    /// </summary>
+    private sealed class Checkpoint(OscillatorBank bank) : ISourceCheckpoint
+    {
+        private readonly Oscillator[] _oscillators = new Oscillator[bank._oscillators.Length];
+        private long _appliedVersion;
+        private double _gain, _gainTarget, _gainStep;
+        private int _gainRampRemaining;
+        private long _position;
+
+        public void Save()
+        {
+            bank._oscillators.CopyTo(_oscillators, 0);
+            (_appliedVersion, _gain, _gainTarget, _gainStep, _gainRampRemaining, _position) =
+                (bank._appliedVersion, bank._gain, bank._gainTarget, bank._gainStep, bank._gainRampRemaining, bank.Position);
+        }
+
+        public void Restore()
+        {
+            _oscillators.CopyTo(bank._oscillators, 0);
+            (bank._appliedVersion, bank._gain, bank._gainTarget, bank._gainStep, bank._gainRampRemaining, bank.Position) =
+                (_appliedVersion, _gain, _gainTarget, _gainStep, _gainRampRemaining, _position);
         }
     }
 

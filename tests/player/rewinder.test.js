@@ -1,0 +1,47 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Rewinder } from '../../src/SynthNotebook/Player/rewinder.js';
+
+const RATE = 48000;
+const BLOCK = 256;
+const make = (reachBlocks = 94) => new Rewinder({ blockSize: BLOCK, sampleRate: RATE, callbackMs: 10.7, reachBlocks });
+const receive = (rewinder, from, to, version) => { for (let s = from; s < to; s++) rewinder.arrived(s, version); };
+// 10.7 ms callback + 4 ms lead = 705.6 samples ahead of the playing position.
+const lead = (10.7 + 4) / 1000 * RATE;
+
+test('it rewinds from the first block wholly past the next callback and the way there and back', () => {
+  const rewinder = make();
+  receive(rewinder, 0, 40, 1);
+  assert.deepEqual(rewinder.changed(2, 1000, 0), { op: 'rewind', from: Math.ceil((1000 + lead) / BLOCK) });
+  assert.equal(rewinder.rewinds, 1);
+});
+
+test('no farther back than the server keeps, and nothing when no block is queued past the safe point', () => {
+  const rewinder = make(10);
+  receive(rewinder, 0, 40, 1);
+  assert.equal(rewinder.changed(2, 0, 0).from, 30);
+  const thin = make();
+  receive(thin, 0, 5, 1);
+  assert.equal(thin.changed(2, 5 * BLOCK - 100, 0), null, 'the blocks to come are rendered with the change anyway');
+});
+
+test('a rewind whose blocks never come holds others back for a second at most', () => {
+  const rewinder = make();
+  receive(rewinder, 0, 40, 1);
+  assert.ok(rewinder.changed(2, 0, 0));
+  assert.equal(rewinder.changed(3, 0, 500), null);
+  assert.ok(rewinder.pending);
+  assert.ok(rewinder.changed(3, 0, 1001));
+});
+
+test('the rewind\'s last block ends it; blocks numbered past the newest are the stream going on', () => {
+  const rewinder = make();
+  receive(rewinder, 0, 40, 1);
+  const { from } = rewinder.changed(2, 0, 0);
+  assert.equal(rewinder.arrived(from, 2), true);
+  assert.ok(rewinder.waiting);
+  for (let s = from + 1; s < 40; s++) assert.equal(rewinder.arrived(s, 2), true);
+  assert.equal(rewinder.waiting, false);
+  assert.equal(rewinder.arrived(40, 2), false);
+  assert.equal(rewinder.changed(2, 0, 10), null, 'every block from the safe point carries version 2 now');
+});
