@@ -118,6 +118,8 @@ var report = new
     paceHolds = stats.PaceHolds - settled.PaceHolds,
     rewinds = stats.Rewinds - settled.Rewinds,
     rewindsLate = stats.RewindsLate - settled.RewindsLate,
+    rewindLeadMs = stats.RewindLeadMs,
+    rewindRoundTripsMs = stats.RewindRoundTripsMs,
     serverProcessCpuPct = processCpuPct,
 };
 Console.WriteLine(JsonSerializer.Serialize(report));
@@ -147,4 +149,4 @@ int Option(string name, int fallback)
 
 internal sealed record PlayerStats(bool Connected, double BufferedMs, double TargetMs, int Underruns, int Late,
     int BlocksReceived, double[] LatenciesMs, int ChangesHeard, double FloorMs, int Concealed, double LargestStep, double LargestStreamStep,
-    int Pace, int PaceExtras, int PaceHolds, int Rewinds, int RewindsLate);
+    int Pace, int PaceExtras, int PaceHolds, int Rewinds, int RewindsLate, double RewindLeadMs, double[] RewindRoundTripsMs);

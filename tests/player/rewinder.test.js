@@ -5,7 +5,7 @@ import { Rewinder } from '../../src/SynthNotebook/Player/rewinder.js';
 const RATE = 48000;
 const BLOCK = 256;
 const make = (reachBlocks = 94) => new Rewinder({ blockSize: BLOCK, sampleRate: RATE, callbackMs: 10.7, reachBlocks });
-const receive = (rewinder, from, to, version) => { for (let s = from; s < to; s++) rewinder.arrived(s, version); };
+const receive = (rewinder, from, to, version, now = 0) => { for (let s = from; s < to; s++) rewinder.arrived(s, version, now); };
 // 10.7 ms callback + 4 ms lead = 705.6 samples ahead of the playing position.
 const lead = (10.7 + 4) / 1000 * RATE;
 
@@ -38,10 +38,30 @@ test('the rewind\'s last block ends it; blocks numbered past the newest are the 
   const rewinder = make();
   receive(rewinder, 0, 40, 1);
   const { from } = rewinder.changed(2, 0, 0);
-  assert.equal(rewinder.arrived(from, 2), true);
+  assert.equal(rewinder.arrived(from, 2, 5), true);
   assert.ok(rewinder.waiting);
-  for (let s = from + 1; s < 40; s++) assert.equal(rewinder.arrived(s, 2), true);
+  for (let s = from + 1; s < 40; s++) assert.equal(rewinder.arrived(s, 2, 5), true);
   assert.equal(rewinder.waiting, false);
-  assert.equal(rewinder.arrived(40, 2), false);
+  assert.equal(rewinder.arrived(40, 2, 6), false);
   assert.equal(rewinder.changed(2, 0, 10), null, 'every block from the safe point carries version 2 now');
+});
+
+test('the way there and back is allowed what recent rewinds took: their third quartile, 4 to 30 ms', () => {
+  const rewinder = make();
+  receive(rewinder, 0, 200, 1);
+  assert.equal(rewinder.leadMs, 10.7 + 4, 'before any: the least');
+  let now = 0;
+  let version = 2;
+  for (const trip of [2, 3, 2, 12, 3, 2, 12, 3, 12, 2, 50]) {
+    const { from } = rewinder.changed(version, 0, now);
+    receive(rewinder, from, 200, version++, now + trip);
+    now += 1000;
+  }
+  assert.equal(rewinder.leadMs, 10.7 + 12, 'the slow quarter sets it, the slowest does not');
+  for (let i = 0; i < 40; i++) {
+    const { from } = rewinder.changed(version, 0, now);
+    receive(rewinder, from, 200, version++, now + 100);
+    now += 1000;
+  }
+  assert.equal(rewinder.leadMs, 10.7 + 30, 'at most 30 ms: later ones are spliced');
 });

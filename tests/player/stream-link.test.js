@@ -26,12 +26,12 @@ function blockMessage(sequence, version = 1) {
   return buffer;
 }
 
-function connectedLink(pace, welcome = {}) {
+function connectedLink(pace, welcome = {}, connect = {}) {
   const posted = [];
   const ring = { messages: [], postMessage(message) { this.messages.push(message); } };
   const link = new StreamLink((message) => posted.push(message));
   link.command({ type: 'attach', port: ring });
-  link.command({ type: 'connect', url: 'ws://127.0.0.1:1/', token: 't', sampleRate: RATE, blockSize: BLOCK, maxPace: 16, mode: 'synth', floorMs: 24, callbackMs: 10 });
+  link.command({ type: 'connect', url: 'ws://127.0.0.1:1/', token: 't', sampleRate: RATE, blockSize: BLOCK, maxPace: 16, mode: 'synth', floorMs: 24, callbackMs: 10, ...connect });
   const socket = FakeSocket.last;
   socket.onopen();
   socket.receive(JSON.stringify({ op: 'welcome', mode: 'synth', blockSize: BLOCK, maxCredits: 64, ...(pace ? { pace } : {}), ...welcome, params: { components: [], gain: 1 } }));
@@ -170,10 +170,12 @@ test('a rewind\'s blocks replace what the ring holds at their place and count as
   const grantedBefore = credits(socket);
   socket.receive(JSON.stringify({ op: 'params', version: 2, gain: 1, components: [] }));
   for (let s = SAFE_FROM; s < 20; s++) socket.receive(blockMessage(s, 2));
-  const replacing = ring.messages.filter((m) => m.type === 'rewound');
-  assert.equal(replacing.length, 1, 'the ring gets them together, once the last has come');
-  assert.equal(replacing[0].at, SAFE_FROM * BLOCK);
-  assert.deepEqual(replacing[0].blocks.map((b) => b[0]), Array.from({ length: 20 - SAFE_FROM }, (_, i) => SAFE_FROM + i));
+  const start = ring.messages.findIndex((m) => m.type === 'rewound');
+  const rewound = ring.messages[start];
+  assert.equal(rewound.at, SAFE_FROM * BLOCK);
+  assert.deepEqual(rewound.blocks.map((b) => b[0]), [0, 1, 2, 3].map((i) => SAFE_FROM + i), 'its first four together');
+  const rest = ring.messages.slice(start + 1).filter((m) => m.type === 'block');
+  assert.deepEqual(rest.map((m) => m.samples[0]), Array.from({ length: 20 - SAFE_FROM - 4 }, (_, i) => SAFE_FROM + 4 + i), 'then the rest, in order');
   assert.equal(link.stats().blocksReceived, 20);
   assert.equal(link.queued(), 16 * BLOCK, 'what is queued is as much as before');
   assert.equal(credits(socket), grantedBefore);
@@ -215,4 +217,24 @@ test('without a history offered in the welcome, a change sends no rewind', () =>
   for (let s = 0; s < 20; s++) socket.receive(blockMessage(s, 1));
   socket.receive(JSON.stringify({ op: 'params', version: 2, gain: 1, components: [] }));
   assert.equal(messages(socket, 'rewind').length, 0);
+});
+
+test('where the server rewinds, the cushion keeps the rewound floor, and says why; elsewhere the thin one', () => {
+  const rewound = connectedLink(2, { rewindBlocks: 94 }, { rewoundFloorMs: 200 }).link;
+  assert.equal(rewound.cushion.floorMs, 200);
+  assert.equal(rewound.stats().cushionWhy, 'changes are heard ahead of it');
+  const plain = connectedLink(2, {}, { rewoundFloorMs: 200 }).link;
+  assert.equal(plain.cushion.floorMs, 24);
+});
+
+test('a late rewind\'s first blocks wait until they reach past the playing position, so the ring is never left short', () => {
+  const { link, socket, ring } = rewindingLink();
+  socket.receive(JSON.stringify({ op: 'params', version: 2, gain: 1, components: [] }));
+  // Meanwhile the ring played on to block 14: the rewind's first four blocks (7–10) are behind it when they come.
+  link.onRingReport(report(14 * BLOCK, 20 * BLOCK));
+  for (let s = SAFE_FROM; s < 20; s++) socket.receive(blockMessage(s, 2));
+  const rewound = ring.messages.find((m) => m.type === 'rewound');
+  const end = (SAFE_FROM + rewound.blocks.length) * BLOCK;
+  assert.ok(end >= 14 * BLOCK + 10 / 1000 * RATE + BLOCK, `the first ${rewound.blocks.length} went together, to ${end}`);
+  assert.ok(rewound.blocks.length < 20 - SAFE_FROM, 'and not the whole rewind: it reached far enough before its end');
 });

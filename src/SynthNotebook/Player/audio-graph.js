@@ -100,7 +100,8 @@ export class AudioGraph {
     const floorMs = this.duplex ? this.config.duplexLatencyMs
       : this.fallback ? Math.max(this.config.targetLatencyMs, SCRIPT_PROCESSOR_FLOOR_PULLS * pullMs) : this.config.targetLatencyMs;
     const callbackMs = this.fallback ? pullMs : Math.max(128 / sampleRate, this.context.baseLatency ?? 0) * 1000;
-    return { sampleRate, floorMs, callbackMs };
+    const rewoundFloorMs = this.duplex ? 0 : this.config.rewoundCushionMs;
+    return { sampleRate, floorMs, rewoundFloorMs, callbackMs };
   }
 
   // What the measured latencies leave out, as the browser estimates it: the output path (the context's base latency

@@ -17,6 +17,9 @@
 // calm minute, so a busy spell is paid for while it lasts. (A forgetting histogram's p99–p99.9 in place of the fading
 // slowest delivery did worse on the recorded traces of tests/player/traces; benchmarks/README.md.)
 //
+// Where the server rewinds (rewinder.js), a change is heard ahead of the cushion, so its floor is the player's
+// RewoundCushionMs (200 ms), thick enough for a busy machine's stalls, instead of the thin one a latency needs.
+//
 // Duplex mode: audio arrives at the microphone's pace, so the ring holds whatever it held when it started: the
 // cushion starts at the floor, underruns while starting up refill it without raising it, and a later one raises it
 // by a block. The ring itself trims a standing backlog (sample-ring.js).
@@ -34,7 +37,9 @@ const CUSHION_TRIM_HYSTERESIS = 128;        // and how far (a render quantum) ab
 export class Cushion {
   // floorMs: the least it may thin to (the player's option, raised by underruns); callbackMs: how much the audio
   // device takes at once.
-  constructor({ floorMs, callbackMs, sampleRate, blockSize, duplex }, now) {
+  // rewinds: whether the server renders queued blocks again on a change (the status line says so).
+  constructor({ floorMs, callbackMs, sampleRate, blockSize, duplex, rewinds = false }, now) {
+    this.rewinds = rewinds;
     this.raisedFloorMs = floorMs;  // the floor as the last underrun left it; it fades back to the option's from there
     this.raisedAt = now;
     this.callbackMs = callbackMs;
@@ -57,7 +62,7 @@ export class Cushion {
     if (this.targetMs > this.floorMs + 0.5) return this.settled ? 'thinning after an underrun' : 'starting thick';
     if (this.deliveryFloorMs > this.underrunFloorMs) return `held up for ${this.fadedDeliveryMs(this.now).toFixed(0)} ms deliveries`;
     if (this.underrunFloorMs > this.optionFloorMs + 0.5) return `raised by ${this.underruns} underrun${this.underruns === 1 ? '' : 's'}`;
-    return 'at its floor';
+    return this.rewinds ? 'changes are heard ahead of it' : 'at its floor';
   }
 
   // The floor underruns raised, faded by now: a busy spell raises it at once, a calm one lets it come back down.

@@ -5,7 +5,9 @@
 // the cushion holds. One rewind at a time: a change that comes while one is on its way is asked for when it is done,
 // unless the blocks it brought already carry it. Pure policy with the clock passed in.
 
-const LEAD_MS = 4;              // the rewind's way there and back, beyond the device's next callback
+const LEAD_MS = 4;              // the least allowed for the rewind's way there and back, beyond the device's next callback,
+const MAX_LEAD_MS = 30;         // and the most: a slower machine's late rewinds are spliced (cross-faded), not waited for
+const ROUND_TRIPS = 32;         // the rewinds' round trips remembered: the way is allowed their third quartile
 const GIVE_UP_MS = 1000;        // a rewind whose blocks never came (a closed connection) no longer holds others back
 const VERSIONS = 4096;          // parameter versions remembered per block: more than a history reaches
 const LOG_LENGTH = 64;
@@ -14,7 +16,10 @@ export class Rewinder {
   constructor({ blockSize, sampleRate, callbackMs, reachBlocks }) {
     this.blockSize = blockSize;
     this.reachBlocks = reachBlocks;                          // the welcome's rewindBlocks: how far back the server goes
-    this.leadSamples = (callbackMs + LEAD_MS) / 1000 * sampleRate;
+    this.sampleRate = sampleRate;
+    this.callbackMs = callbackMs;
+    this.roundTrips = [];                                    // ms from asking to the first block, newest last
+    this.answered = false;                                   // whether the rewind on its way has sent its first block
     this.next = 0;                                           // the sequence number after the newest block
     this.versions = new Uint32Array(VERSIONS);               // each block's parameter version, by sequence
     this.wanted = 0;                                         // the newest parameter version the queue should carry
@@ -24,15 +29,29 @@ export class Rewinder {
     this.log = [];                                           // [from, the newest block then + 1] of recent rewinds
   }
 
-  // A block came. Returns true when it replaces one (a rewind's block, numbered before the newest).
-  arrived(sequence, version) {
+  // A block came at `now`. Returns true when it replaces one (a rewind's block, numbered before the newest).
+  arrived(sequence, version, now) {
     this.versions[sequence % VERSIONS] = version;
     if (sequence >= this.next) {
       this.next = sequence + 1;
       return false;
     }
+    if (this.sentAt !== null && !this.answered) {           // its first block: the way there and back
+      this.answered = true;
+      this.roundTrips.push(now - this.sentAt);
+      if (this.roundTrips.length > ROUND_TRIPS) this.roundTrips.shift();
+    }
     if (sequence === this.next - 1) this.sentAt = null;      // the rewind's last block: the next may go
     return true;
+  }
+
+  // How far ahead of the playing position a rewind starts: the device's next callback, and the way there and back
+  // as the recent rewinds took it (their third quartile, 4–30 ms). A rewind later than that is cross-faded in where
+  // the ring is, which is no click; every ms more here is a ms more before a change is heard.
+  get leadMs() {
+    const sorted = [...this.roundTrips].sort((a, b) => a - b);
+    const slow = sorted.length > 0 ? sorted[Math.floor(0.75 * (sorted.length - 1))] : 0;
+    return this.callbackMs + Math.min(MAX_LEAD_MS, Math.max(LEAD_MS, slow));
   }
 
   get waiting() { return this.sentAt !== null; }
@@ -47,10 +66,12 @@ export class Rewinder {
       return null;
     }
     this.pending = false;
-    const from = Math.max(Math.ceil((head + this.leadSamples) / this.blockSize), this.next - this.reachBlocks, 0);
+    const lead = this.leadMs / 1000 * this.sampleRate;
+    const from = Math.max(Math.ceil((head + lead) / this.blockSize), this.next - this.reachBlocks, 0);
     if (from >= this.next) return null;                      // nothing queued past the safe point: new blocks carry it
     if (!own && this.carried(from)) return null;
     this.sentAt = now;
+    this.answered = false;
     this.rewinds++;
     this.log.push([from, this.next]);
     if (this.log.length > LOG_LENGTH) this.log.shift();

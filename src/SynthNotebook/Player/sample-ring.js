@@ -9,9 +9,10 @@
 // maxSamples for `trimWindow` samples of play, the excess is a standing backlog, not jitter, and it skips the oldest
 // samples until the low-water mark would have been `trimTo`, cross-fading across the jump over one quantum so the skip
 // does not click. A block may say where in the stream it starts (`at`, in the positions `offered` counts): one that
-// starts before the end of what was offered replaces what is queued from there on (a rewind: the server rendered it
-// again with newer parameters). Where it starts is normally still unplayed, and the splice is exact; when part of it
-// has played already, the rest plays from the playing position on, cross-faded over one quantum from what was due.
+// starts before the end of what was offered replaces what is queued from there (a rewind: the server rendered it
+// again with newer parameters); a rewind's blocks come together, so what is queued stays as much as it was. Where a
+// rewind starts is normally still unplayed, and the splice is exact; when part of it has played already, the rest
+// plays from the playing position on, cross-faded over one quantum from what was due.
 import { fadeIn, fadeOut } from './concealment.js';
 
 const SPLICE_SAMPLES = 128;   // a render quantum: a late replacement's cross-fade
@@ -52,6 +53,7 @@ export class SampleRing {
     this.spliceLength = 0;
     this.splicedAt = 0;    // the newest late replacement: where the fade began, and where its block started
     this.splicedFrom = 0;
+    this.rewindFrom = 0;   // where the newest rewind began
   }
 
   get buffered() { return this.written - this.consumed; }
@@ -69,7 +71,7 @@ export class SampleRing {
 
   receive(message) {
     switch (message.type) {
-      case 'block': this.push(message.samples, message.at); break;
+      case 'block': this.push(message.samples); break;
       case 'rewound': this.replace(message.at, message.blocks); break;
       case 'configure': this.configure(message.startSamples, message.maxSamples, message.trimWindow, message.trimTo); break;
       case 'pause': this.pause(); break;
@@ -77,6 +79,7 @@ export class SampleRing {
     }
   }
 
+  // `at`: where the block starts in the stream (as `offered` counts).
   push(block, at = this.offered) {
     if (at < this.offered) block = this.replaceFrom(at, block);
     this.offered += block.length;
@@ -99,26 +102,28 @@ export class SampleRing {
     return true;
   }
 
-  // A rewind's blocks, from stream position `at`, all at once.
+  // A rewind's blocks, from stream position `at`, all at once: what was queued from there is replaced in one step, so
+  // the ring never plays with it cut short while the rest is on its way.
   replace(at, blocks) {
+    this.replaced++;
+    this.rewindFrom = at;
     for (const block of blocks) {
       this.push(block, at);
       at += block.length;
     }
   }
 
-  // Drops what is queued from `at` on (or from the playing position, if `at` has played) and returns the part of the
-  // block still to play.
+  // Drops what is queued from `at` on (or from the playing position, if `at` has played: then what was due fades into
+  // the block there) and returns the part of the block still to play.
   replaceFrom(at, block) {
     const head = this.offered - this.buffered;   // the stream position that plays next
     const from = Math.max(at, head);
     if (at < head && this.buffered > 0) {
       this.replacedLate++;
       this.splicedAt = head;
-      this.splicedFrom = at;
+      this.splicedFrom = this.rewindFrom;
       this.keepSplice();
     }
-    this.replaced++;
     this.written -= this.offered - from;
     this.offered = from;
     return block.subarray(Math.min(block.length, from - at));

@@ -14,6 +14,7 @@ const STATS_EVERY_MS = 100;
 const LATENCY_WINDOW = 64;
 const ROUND_TRIP_WINDOW = 256;
 const MAX_UNANSWERED = 512;             // microphone blocks remembered while their processed twin is on its way
+const REWIND_FIRST = 4;                 // a rewind's blocks the ring takes at once: 21 ms at 256 samples, 48 kHz
 const TRACE_LENGTH = 16384;             // deliveries kept for a trace (about 87 s of 256-sample blocks at 48 kHz)
 
 // How many blocks to ask for at once. Every credit is a wake-up of the server and a message each way, and at
@@ -81,9 +82,10 @@ export class StreamLink {
     }
   }
 
-  connect({ url, token, sampleRate, blockSize, maxPace, floorMs, callbackMs, mode }) {
+  connect({ url, token, sampleRate, blockSize, maxPace, floorMs, rewoundFloorMs = 0, callbackMs, mode }) {
     this.sampleRate = sampleRate;
     this.optionFloorMs = floorMs;
+    this.rewoundFloorMs = rewoundFloorMs;
     this.callbackMs = callbackMs;
     const socket = new WebSocket(url);
     socket.binaryType = 'arraybuffer';
@@ -134,10 +136,14 @@ export class StreamLink {
   rewind(version) {
     if (!this.rewinder || !this.connected || this.socket?.readyState !== WebSocket.OPEN) return;
     const now = clockMs();
-    const sincePlayed = this.report.playing ? (now - this.reportAt) / 1000 * this.sampleRate : 0;
-    const head = this.report.offered - this.report.buffered - this.streamStart + sincePlayed;
-    const message = this.rewinder.changed(version, head, now);
+    const message = this.rewinder.changed(version, this.playingHead(now) - this.streamStart, now);
     if (message) this.socket.send(JSON.stringify(message));
+  }
+
+  // The ring position playing now, as the ring's last report and the time since it say.
+  playingHead(now) {
+    const sincePlayed = this.report.playing ? (now - this.reportAt) / 1000 * this.sampleRate : 0;
+    return this.report.offered - this.report.buffered + sincePlayed;
   }
 
   close() {
@@ -156,9 +162,12 @@ export class StreamLink {
         this.credited = [];
         this.captureFrames.clear();
         this.plays = [];
+        // Where the server rewinds, a change is heard ahead of the cushion: it can be as thick as the machine's
+        // stalls need (PlayerOptions.RewoundCushionMs).
+        const rewinds = message.rewindBlocks > 0;
         this.cushion = new Cushion({
-          floorMs: this.optionFloorMs, callbackMs: this.callbackMs, sampleRate: this.sampleRate,
-          blockSize: this.blockSize, duplex: this.duplex,
+          floorMs: rewinds ? Math.max(this.optionFloorMs, this.rewoundFloorMs) : this.optionFloorMs,
+          callbackMs: this.callbackMs, sampleRate: this.sampleRate, blockSize: this.blockSize, duplex: this.duplex, rewinds,
         }, clockMs());
         this.owed = 0;
         this.keeper = message.pace > 0 ? new PaceKeeper({
@@ -208,34 +217,46 @@ export class StreamLink {
     const count = header.getUint32(12, true);
     const samples = new Float32Array(buffer, LINK_HEADER_BYTES, count);
     // A rewind's block replaces one the ring holds: not a delivery, and it moves nothing the credits count.
-    const replaces = this.rewinder?.arrived(sequence, version) ?? false;
+    const replaces = this.rewinder?.arrived(sequence, version, clockMs()) ?? false;
     const at = replaces ? this.streamStart + sequence * this.blockSize : this.pushed;
     if (!replaces) this.countDelivery(clockMs());
     const change = this.pendingChange;
     // (While a rewind is on its way, a new block carrying the change is not what is heard first: the rewind's is.)
     if (change && change.version !== undefined && version >= change.version && (replaces || !this.rewinder?.waiting)) {
       // Heard after: the time until this block arrived, plus the audio queued in front of it.
-      const inFront = Math.max(0, this.queued() - (this.pushed - at));
+      const inFront = Math.max(0, this.queued() - (this.pushed - at));   // (what is queued ends at `pushed`)
       this.latencies.push(clockMs() - change.sentAt + inFront / this.sampleRate * 1000);
       if (this.latencies.length > LATENCY_WINDOW) this.latencies.shift();
       this.changesHeard++;
       this.pendingChange = null;
     }
-    this.pushed = at + count;
+    this.pushed = Math.max(this.pushed, at + count);
     if (replaces) this.replace(at, samples, buffer);
     else this.ring.postMessage({ type: 'block', samples }, [buffer]);
     this.requestBlocks();
   }
 
-  // A rewind's blocks go to the ring together, once its last has come: one message, so the ring never plays with
-  // what it held cut short and the rest still on its way.
+  // A rewind's first blocks go to the ring together: the ring replaces what it held from there with them in one step,
+  // and then holds the new stream alone, so the rest of the rewind (it comes far faster than it plays) follows as
+  // plain blocks. They go once they are REWIND_FIRST and reach a device callback and a block past the playing position
+  // (a late rewind waits for more), or once the rewind is all there: the ring is never left too short to play on
+  // while the rest is on its way. (Waiting for the whole of a thick cushion's rewind took 5–34 ms.)
   replace(at, samples, buffer) {
-    if (!this.rewound) this.rewound = { at, blocks: [], buffers: [] };
-    this.rewound.blocks.push(samples);
-    this.rewound.buffers.push(buffer);
+    if (this.rewound === null) this.rewound = { at, blocks: [], buffers: [] };
+    if (this.rewound.posted) {
+      this.ring.postMessage({ type: 'block', samples }, [buffer]);
+    } else {
+      this.rewound.blocks.push(samples);
+      this.rewound.buffers.push(buffer);
+      const end = this.rewound.at + this.rewound.blocks.length * this.blockSize;
+      const enough = this.rewound.blocks.length >= REWIND_FIRST
+        && end - this.playingHead(clockMs()) >= (this.callbackMs / 1000 * this.sampleRate) + this.blockSize;
+      if (enough || !this.rewinder.waiting) {
+        this.ring.postMessage({ type: 'rewound', at: this.rewound.at, blocks: this.rewound.blocks }, this.rewound.buffers);
+        this.rewound.posted = true;
+      }
+    }
     if (this.rewinder.waiting) return;
-    const { blocks, buffers } = this.rewound;
-    this.ring.postMessage({ type: 'rewound', at: this.rewound.at, blocks }, buffers);
     this.rewound = null;
     if (this.rewinder.pending) this.rewind(this.rewinder.wanted);
   }
@@ -313,6 +334,8 @@ export class StreamLink {
       paceHolds: this.keeper?.holds ?? 0,
       rewinds: this.rewinder?.rewinds ?? 0,
       rewindLog: (this.rewinder?.log ?? []).map((entry) => [...entry]),
+      rewindLeadMs: this.rewinder?.leadMs ?? 0,
+      rewindRoundTripsMs: [...(this.rewinder?.roundTrips ?? [])],
       rewindsLate: this.report.replacedLate ?? 0,
       lateSplices: this.lateSplices.map((splice) => [...splice]),
       upstreamBlocks: this.upstreamSequence,

@@ -14,6 +14,7 @@ internal sealed record PlayerConfig(
     int BlockSize,
     int MaxPace,
     double TargetLatencyMs,
+    double RewoundCushionMs,
     double DuplexLatencyMs,
     int? SampleRate,
     string WorkletSource,

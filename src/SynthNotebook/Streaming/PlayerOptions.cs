@@ -1,13 +1,23 @@
 namespace SynthNotebook.Streaming;
 
-/// <summary>How a player widget streams: small blocks and a thin cushion keep a slider move audible within ~30 ms.</summary>
+/// <summary>How a player widget streams: small blocks and rewinds keep a slider move audible within ~30 ms, whatever the cushion holds.</summary>
 public sealed record PlayerOptions
 {
     /// <summary>Samples per block the player asks for (two render quanta by default).</summary>
     public int BlockSize { get; init; } = 256;
 
-    /// <summary>Audio the player keeps queued or requested ahead of the speakers; it grows after an underrun.</summary>
+    /// <summary>
+    /// Audio the player keeps queued or requested ahead of the speakers where a change waits behind it (a stream the
+    /// server cannot rewind); it grows after an underrun.
+    /// </summary>
     public double TargetLatencyMs { get; init; } = 24;
+
+    /// <summary>
+    /// The least cushion where the server rewinds (docs/protocol.md, "Rewind"): a change is heard ahead of the queued
+    /// audio, about 25 ms after it is made, so the cushion is sized for the machine's stalls (a busy laptop's run to
+    /// 100–200 ms) instead of for latency. It starts at this, and what underruns add fades over minutes, not one.
+    /// </summary>
+    public double RewoundCushionMs { get; init; } = 200;
 
     /// <summary>
     /// Duplex: the processed audio the player holds before playing it, which (with a block's capture and the trip to the

@@ -22,6 +22,7 @@ public static class PlayerWidget
         ParameterGuard.InRange(options.BlockSize, SynthLimits.MinBlockSize, SynthLimits.MaxBlockSize);
         ParameterGuard.InRange(options.TargetLatencyMs, 1, 2000, " ms");
         ParameterGuard.InRange(options.DuplexLatencyMs, 1, 2000, " ms");
+        ParameterGuard.InRange(options.RewoundCushionMs, 0, 400, " ms");
         if (options.SampleRate is { } rate)
         {
             ParameterGuard.InRange(rate, SynthLimits.MinSampleRate, SynthLimits.MaxSampleRate);
@@ -44,6 +45,7 @@ public static class PlayerWidget
             BlockSize: options.BlockSize,
             MaxPace: PaceSchedule.MaxCatchUp,
             TargetLatencyMs: options.TargetLatencyMs,
+            RewoundCushionMs: options.RewoundCushionMs,
             DuplexLatencyMs: options.DuplexLatencyMs,
             SampleRate: options.SampleRate,
             WorkletSource: ClientScripts.Worklet,
