@@ -171,3 +171,16 @@ test('blocks of a rewind that played entirely are skipped, and the rest splices 
   for (let i = 1024 + QUANTUM; i < 1024 + after.length; i++) assert.equal(after[i - 1024], newSample(i), `new sample ${i}`);
   assert.equal(ring.splicedFrom, BLOCK);
 });
+
+test('a rewind that came so late that the ring played past its first blocks places the rest where they belong', () => {
+  const ring = ringWith(512);
+  for (let first = 0; first < 12 * BLOCK; first += BLOCK) ring.push(block(first));
+  play(ring, 16);                                          // 2048 played: blocks 0–7
+  ring.receive({ type: 'rewound', at: 2 * BLOCK, blocks: [2, 3, 4, 5].map((b) => newBlock(b * BLOCK)) });
+  for (let b = 6; b < 12; b++) ring.receive({ type: 'block', samples: newBlock(b * BLOCK), at: b * BLOCK });
+  assert.equal(ring.offered, 12 * BLOCK);
+  const after = play(ring, 6);
+  // From block 8 on, each sample in its place (after the fade from what was due), never a block at another's place.
+  for (let k = QUANTUM; k < after.length; k++) assert.equal(after[k], newSample(8 * BLOCK + k), `sample ${8 * BLOCK + k}`);
+  assert.equal(ring.replacedLate, 1);
+});

@@ -175,6 +175,7 @@ test('a rewind\'s blocks replace what the ring holds at their place and count as
   assert.equal(rewound.at, SAFE_FROM * BLOCK);
   assert.deepEqual(rewound.blocks.map((b) => b[0]), [0, 1, 2, 3].map((i) => SAFE_FROM + i), 'its first four together');
   const rest = ring.messages.slice(start + 1).filter((m) => m.type === 'block');
+  assert.deepEqual(rest.map((m) => m.at), rest.map((_, i) => (SAFE_FROM + 4 + i) * BLOCK), 'each with its place');
   assert.deepEqual(rest.map((m) => m.samples[0]), Array.from({ length: 20 - SAFE_FROM - 4 }, (_, i) => SAFE_FROM + 4 + i), 'then the rest, in order');
   assert.equal(link.stats().blocksReceived, 20);
   assert.equal(link.queued(), 16 * BLOCK, 'what is queued is as much as before');

@@ -71,7 +71,7 @@ export class SampleRing {
 
   receive(message) {
     switch (message.type) {
-      case 'block': this.push(message.samples); break;
+      case 'block': this.push(message.samples, message.at); break;
       case 'rewound': this.replace(message.at, message.blocks); break;
       case 'configure': this.configure(message.startSamples, message.maxSamples, message.trimWindow, message.trimTo); break;
       case 'pause': this.pause(); break;

@@ -237,14 +237,15 @@ export class StreamLink {
   }
 
   // A rewind's first blocks go to the ring together: the ring replaces what it held from there with them in one step,
-  // and then holds the new stream alone, so the rest of the rewind (it comes far faster than it plays) follows as
-  // plain blocks. They go once they are REWIND_FIRST and reach a device callback and a block past the playing position
+  // and then holds the new stream alone, so the rest of the rewind (it comes far faster than it plays) follows block
+  // by block. They go once they are REWIND_FIRST and reach a device callback and a block past the playing position
   // (a late rewind waits for more), or once the rewind is all there: the ring is never left too short to play on
   // while the rest is on its way. (Waiting for the whole of a thick cushion's rewind took 5–34 ms.)
   replace(at, samples, buffer) {
     if (this.rewound === null) this.rewound = { at, blocks: [], buffers: [] };
     if (this.rewound.posted) {
-      this.ring.postMessage({ type: 'block', samples }, [buffer]);
+      // With its place: one the ring has already played past (a rewind that came late) is skipped, not appended.
+      this.ring.postMessage({ type: 'block', samples, at }, [buffer]);
     } else {
       this.rewound.blocks.push(samples);
       this.rewound.buffers.push(buffer);
