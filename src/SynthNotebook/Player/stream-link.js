@@ -177,7 +177,7 @@ export class StreamLink {
         this.streamStart = this.pushed;
         this.rewound = null;
         this.lateSplices = [];
-        this.rewinder = message.rewindBlocks > 0 ? new Rewinder({
+        this.rewinder = rewinds ? new Rewinder({
           blockSize: this.blockSize, sampleRate: this.sampleRate, callbackMs: this.callbackMs, reachBlocks: message.rewindBlocks,
         }) : null;
         this.ring.postMessage({ type: 'resume' });
