@@ -217,21 +217,22 @@ export class StreamLink {
     const count = header.getUint32(12, true);
     const samples = new Float32Array(buffer, LINK_HEADER_BYTES, count);
     // A rewind's block replaces one the ring holds: not a delivery, and it moves nothing the credits count.
-    const replaces = this.rewinder?.arrived(sequence, version, clockMs()) ?? false;
+    const now = clockMs();
+    const replaces = this.rewinder?.arrived(sequence, version, now) ?? false;
     const at = replaces ? this.streamStart + sequence * this.blockSize : this.pushed;
-    if (!replaces) this.countDelivery(clockMs());
+    if (!replaces) this.countDelivery(now);
     const change = this.pendingChange;
     // (While a rewind is on its way, a new block carrying the change is not what is heard first: the rewind's is.)
     if (change && change.version !== undefined && version >= change.version && (replaces || !this.rewinder?.waiting)) {
       // Heard after: the time until this block arrived, plus the audio queued in front of it.
       const inFront = Math.max(0, this.queued() - (this.pushed - at));   // (what is queued ends at `pushed`)
-      this.latencies.push(clockMs() - change.sentAt + inFront / this.sampleRate * 1000);
+      this.latencies.push(now - change.sentAt + inFront / this.sampleRate * 1000);
       if (this.latencies.length > LATENCY_WINDOW) this.latencies.shift();
       this.changesHeard++;
       this.pendingChange = null;
     }
     this.pushed = Math.max(this.pushed, at + count);
-    if (replaces) this.replace(at, samples, buffer);
+    if (replaces) this.replace(at, samples, buffer, now);
     else this.ring.postMessage({ type: 'block', samples }, [buffer]);
     this.requestBlocks();
   }
@@ -241,7 +242,7 @@ export class StreamLink {
   // by block. They go once they are REWIND_FIRST and reach a device callback and a block past the playing position
   // (a late rewind waits for more), or once the rewind is all there: the ring is never left too short to play on
   // while the rest is on its way. (Waiting for the whole of a thick cushion's rewind took 5–34 ms.)
-  replace(at, samples, buffer) {
+  replace(at, samples, buffer, now) {
     if (this.rewound === null) this.rewound = { at, blocks: [], buffers: [] };
     if (this.rewound.posted) {
       // With its place: one the ring has already played past (a rewind that came late) is skipped, not appended.
@@ -251,7 +252,7 @@ export class StreamLink {
       this.rewound.buffers.push(buffer);
       const end = this.rewound.at + this.rewound.blocks.length * this.blockSize;
       const enough = this.rewound.blocks.length >= REWIND_FIRST
-        && end - this.playingHead(clockMs()) >= (this.callbackMs / 1000 * this.sampleRate) + this.blockSize;
+        && end - this.playingHead(now) >= (this.callbackMs / 1000 * this.sampleRate) + this.blockSize;
       if (enough || !this.rewinder.waiting) {
         this.ring.postMessage({ type: 'rewound', at: this.rewound.at, blocks: this.rewound.blocks }, this.rewound.buffers);
         this.rewound.posted = true;

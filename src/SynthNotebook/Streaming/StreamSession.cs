@@ -389,7 +389,7 @@ internal sealed class StreamSession
     private void Credit(in ClientMessage message)
     {
         var max = _options.MaxCredits;
-        if (message.Blocks is not { } blocks || blocks != Math.Floor(blocks) || blocks < 1 || blocks > max)
+        if (!IsWholeIn(message.Blocks, 1, max, out var blocks))
         {
             Reply(new ProtocolError(ProtocolError.InvalidValue,
                 $"credit needs \"blocks\": a whole number in [1, {max}]; got {message.Blocks?.ToString() ?? "nothing"}."));
@@ -410,7 +410,7 @@ internal sealed class StreamSession
             Reply(new ProtocolError(ProtocolError.NotInThisMode,
                 "hold is for a paced connection (hello with \"pace\"): this one sends only what is credited."));
         }
-        else if (message.Blocks is not { } blocks || blocks != Math.Floor(blocks) || blocks < 1 || blocks > max)
+        else if (!IsWholeIn(message.Blocks, 1, max, out var blocks))
         {
             Reply(new ProtocolError(ProtocolError.InvalidValue,
                 $"hold needs \"blocks\": a whole number in [1, {max}]; got {message.Blocks?.ToString() ?? "nothing"}."));
@@ -430,7 +430,7 @@ internal sealed class StreamSession
             Reply(new ProtocolError(ProtocolError.NotInThisMode,
                 "rewind is for a synth connection whose hello said \"rewind\": true; this one keeps no history."));
         }
-        else if (message.From is not { } from || from != Math.Floor(from) || from < 0 || from > sent)
+        else if (!IsWholeIn(message.From, 0, sent, out var from))
         {
             Reply(new ProtocolError(ProtocolError.InvalidValue,
                 $"rewind needs \"from\": the sequence number of a block already sent, in [0, {sent}]; got {message.From?.ToString() ?? "nothing"}."));
@@ -442,11 +442,19 @@ internal sealed class StreamSession
             do
             {
                 pending = Volatile.Read(ref _rewindFrom);
-                wanted = pending < 0 ? (long)from : Math.Min(pending, (long)from);
+                wanted = pending < 0 ? from : Math.Min(pending, from);
             }
             while (Interlocked.CompareExchange(ref _rewindFrom, wanted, pending) != pending);
             _wake.Writer.TryWrite(true);
         }
+    }
+
+    /// <summary>Whether a message's number is present and a whole number in [min, max] (NaN and infinities are not).</summary>
+    private static bool IsWholeIn(double? value, long min, long max, out long whole)
+    {
+        var valid = value is { } number && number == Math.Floor(number) && number >= min && number <= max;
+        whole = valid ? (long)value!.Value : 0;
+        return valid;
     }
 
     /// <summary>Adds credits up to the limit; false when some had to be dropped.</summary>
