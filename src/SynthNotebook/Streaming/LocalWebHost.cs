@@ -1,5 +1,6 @@
 using System.Net;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -36,6 +37,7 @@ internal static class LocalWebHost
             kestrel.AddServerHeader = false;
             kestrel.Listen(address, port);
         });
+        builder.Services.AddSingleton<IMemoryPoolFactory<byte>, SteadyMemoryPoolFactory>();
         builder.Services.AddSingleton<IHostLifetime, NoSignalsLifetime>();
         builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = shutdownTimeout);
         return builder.Build();
