@@ -96,10 +96,25 @@ internal static class Reference
     }
 
     /// <summary>Reads <paramref name="count"/> samples in one call.</summary>
-    public static float[] Read(OscillatorBank voice, int count)
+    public static float[] Read(ISampleSource voice, int count)
     {
         var samples = new float[count];
         Assert.Equal(count, voice.Read(samples));
         return samples;
+    }
+
+    /// <summary>
+    /// Renders <paramref name="warmUp"/> samples, saves a checkpoint, renders <paramref name="length"/>, restores, and
+    /// asserts the same bits come again; returns them and the checkpoint (restored once more it starts them again).
+    /// </summary>
+    public static (float[] Samples, ISourceCheckpoint Checkpoint) AssertRestoredRendersTheSame(IRewindableSource source, int warmUp, int length)
+    {
+        Read(source, warmUp);
+        var checkpoint = source.CreateCheckpoint();
+        checkpoint.Save();
+        var first = Read(source, length);
+        checkpoint.Restore();
+        Assert.Equal(first, Read(source, length));
+        return (first, checkpoint);
     }
 }

@@ -1,0 +1,45 @@
+using SynthNotebook.Synthesis;
+
+namespace SynthNotebook.Processing;
+
+/// <summary>Building and rendering a graph from any source.</summary>
+public static class SourceGraph
+{
+    /// <summary><paramref name="source"/> followed by <paramref name="processor"/>.</summary>
+    public static ProcessedSource Through(this ISampleSource source, IAudioProcessor processor) => new(source, processor);
+
+    /// <summary>
+    /// <paramref name="source"/> followed by a fresh instance of <paramref name="chain"/> at the source's rate: the
+    /// chain that shapes the microphone (<c>server.Chain</c>) shapes any source the same way.
+    /// </summary>
+    public static ProcessedSource Through(this ISampleSource source, AudioChain chain)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        ArgumentNullException.ThrowIfNull(chain);
+        return new(source, chain.Create(source.SampleRate));
+    }
+
+    /// <summary>
+    /// Renders the next <paramref name="seconds"/> of <paramref name="source"/> (from where it is; it goes on from
+    /// there) as a <see cref="Sound"/>, in blocks of <paramref name="blockSize"/> as a stream would pull it.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">A length or block size outside its range; the message names it.</exception>
+    public static Sound Render(this ISampleSource source, double seconds, int blockSize = 256)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        ParameterGuard.InRange(seconds, 0, Math.Min(3600, Math.Floor((double)Array.MaxLength / source.SampleRate)), " s");
+        ParameterGuard.InRange(blockSize, SynthLimits.MinBlockSize, SynthLimits.MaxBlockSize);
+        var samples = new float[(int)Math.Round(seconds * source.SampleRate)];
+        var rendered = 0;
+        while (rendered < samples.Length)
+        {
+            var read = source.Read(samples.AsSpan(rendered, Math.Min(blockSize, samples.Length - rendered)));
+            if (read == 0)
+            {
+                break;   // a finite source ended: the rest stays silent
+            }
+            rendered += read;
+        }
+        return new Sound(samples, source.SampleRate);
+    }
+}
