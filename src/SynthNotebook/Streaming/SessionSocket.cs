@@ -24,7 +24,7 @@ internal sealed class SessionSocket(WebSocket socket, TimeSpan sendTimeout, Gath
     /// <summary>True once a close frame went out (or the connection was cut): every later send is dropped.</summary>
     public bool CloseSent => _closeSent;
 
-    /// <summary>Whether blocks can be gathered into one write (<see cref="Gathering"/> is not null).</summary>
+    /// <summary>Gathers a group of blocks into one write; null on a connection without it.</summary>
     public GatheringStream? Gathering => gathering;
 
     /// <summary>Ties every send's limit to <paramref name="abort"/>; called once, before the first send.</summary>
