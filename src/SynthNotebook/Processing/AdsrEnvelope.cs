@@ -13,6 +13,7 @@ public sealed class AdsrEnvelope : IAudioProcessor
     private readonly int _attack, _decay, _release;
     private readonly double _sustain;
     private double _level;
+    private double _target;   // where the current segment ends
     private double _step;
     private int _remaining;   // samples left in the current segment
 
@@ -78,37 +79,31 @@ public sealed class AdsrEnvelope : IAudioProcessor
             return _level;
         }
         // The segment's last sample is exactly its target; the next segment starts with the sample after it.
-        switch (Stage)
-        {
-            case EnvelopeStage.Attack:
-                _level = 1;
-                Begin(EnvelopeStage.Decay, _sustain, _decay);
-                return 1;
-            case EnvelopeStage.Decay:
-                _level = _sustain;
-                Stage = EnvelopeStage.Sustain;
-                return _level;
-            default:
-                _level = 0;
-                Stage = EnvelopeStage.Idle;
-                return 0;
-        }
+        var last = _target;
+        EndSegment();
+        return last;
     }
 
     /// <summary>Enters <paramref name="stage"/>, reaching <paramref name="target"/> in <paramref name="samples"/> steps (at once when 0).</summary>
     private void Begin(EnvelopeStage stage, double target, int samples)
     {
         Stage = stage;
+        _target = target;
         if (samples > 0)
         {
             _step = (target - _level) / samples;
             _remaining = samples;
             return;
         }
-        // A zero-length segment: its end level now, and the segment after it.
-        _level = target;
+        EndSegment();
+    }
+
+    /// <summary>Puts the level at the segment's target and enters the segment after it.</summary>
+    private void EndSegment()
+    {
+        _level = _target;
         _remaining = 0;
-        switch (stage)
+        switch (Stage)
         {
             case EnvelopeStage.Attack:
                 Begin(EnvelopeStage.Decay, _sustain, _decay);
@@ -116,7 +111,7 @@ public sealed class AdsrEnvelope : IAudioProcessor
             case EnvelopeStage.Decay:
                 Stage = EnvelopeStage.Sustain;
                 break;
-            case EnvelopeStage.Release:
+            default:
                 Stage = EnvelopeStage.Idle;
                 break;
         }

@@ -27,9 +27,9 @@ public static class SourceGraph
     public static Sound Render(this ISampleSource source, double seconds, int blockSize = 256)
     {
         ArgumentNullException.ThrowIfNull(source);
-        ParameterGuard.InRange(seconds, 0, Math.Min(3600, Math.Floor((double)Array.MaxLength / source.SampleRate)), " s");
+        var length = OfflineRendering.SamplesFor(seconds, source.SampleRate);
         ParameterGuard.InRange(blockSize, SynthLimits.MinBlockSize, SynthLimits.MaxBlockSize);
-        var samples = new float[(int)Math.Round(seconds * source.SampleRate)];
+        var samples = new float[length];
         var rendered = 0;
         while (rendered < samples.Length)
         {

@@ -8,9 +8,7 @@ public static class OfflineRendering
     {
         ArgumentNullException.ThrowIfNull(synth);
         var voice = synth.CreateVoice(sampleRate);
-        // One array holds the result: at most Array.MaxLength samples (about 39 minutes at 768 kHz).
-        ParameterGuard.InRange(seconds, 0, Math.Min(3600, Math.Floor((double)Array.MaxLength / voice.SampleRate)), " s");
-        var samples = new float[(int)Math.Round(seconds * voice.SampleRate)];
+        var samples = new float[SamplesFor(seconds, voice.SampleRate)];
         voice.Read(samples);
         return samples;
     }
@@ -34,6 +32,16 @@ public static class OfflineRendering
             voice.Read(samples.AsSpan(block * synth.BlockSize, synth.BlockSize));
         }
         return samples;
+    }
+
+    /// <summary>
+    /// How many samples <paramref name="seconds"/> are at <paramref name="sampleRate"/>, for a rendering held in one
+    /// array: at most an hour, and at most Array.MaxLength samples (about 39 minutes at 768 kHz).
+    /// </summary>
+    internal static int SamplesFor(double seconds, int sampleRate)
+    {
+        ParameterGuard.InRange(seconds, 0, Math.Min(3600, Math.Floor((double)Array.MaxLength / sampleRate)), " s");
+        return (int)Math.Round(seconds * sampleRate);
     }
 
     /// <summary>The seed's plot: two consecutive blocks glued end to end, to show the seam is continuous.</summary>
