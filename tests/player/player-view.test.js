@@ -30,3 +30,14 @@ test('the status line says how much is buffered, why, and how many underruns wer
   assert.equal(line, 'connected · 48000 Hz · 256-sample blocks · buffered 31 ms (cushion 41 ms, thinning after an underrun)'
     + ' · underruns 2, 2 concealed · late 1 · slider→sound 30 ms');
 });
+
+test('the status line names the patch playing, and puts a failed source first', () => {
+  const stats = {
+    sampleRate: 48000, blockSize: 256, bufferedMs: 24, targetMs: 0, cushionWhy: '', underruns: 0, concealed: 0, late: 0,
+    latenciesMs: [], roundTripMs: [], skipped: 0, deviceMs: 0, mode: 'synth', source: 'saw 110 Hz → LowPass filter',
+  };
+  assert.ok(describe(stats).endsWith(' · playing saw 110 Hz → LowPass filter'));
+  const failed = describe({ ...stats, sourceError: "'saw' threw DivideByZeroException: boom — playing silence" });
+  assert.ok(failed.startsWith("source failed: 'saw' threw DivideByZeroException: boom — playing silence · connected"), failed);
+  assert.ok(!failed.includes('playing saw'), 'a failed source is not said to be playing');
+});

@@ -165,6 +165,14 @@ test('a params broadcast asks for the queued blocks again from just ahead of the
   assert.equal(SAFE_FROM, 7);
 });
 
+test('a swapped patch asks for the queued blocks again like a change; a source\'s failure asks for nothing', () => {
+  const { socket } = rewindingLink();
+  socket.receive(JSON.stringify({ op: 'source', version: 2, name: "'x' threw", error: "'x' threw Exception: no" }));
+  assert.deepEqual(messages(socket, 'rewind'), [], 'the silence of a failure is rendered already');
+  socket.receive(JSON.stringify({ op: 'source', version: 3, name: 'saw 110 Hz' }));
+  assert.deepEqual(messages(socket, 'rewind').map((m) => JSON.parse(m)), [{ op: 'rewind', from: SAFE_FROM }]);
+});
+
 test('a rewind\'s blocks replace what the ring holds at their place and count as no delivery', () => {
   const { link, socket, ring } = rewindingLink();
   const grantedBefore = credits(socket);

@@ -30,13 +30,16 @@ export function describe(s) {
   const roundTrip = s.roundTripMs ?? [];
   const devices = s.deviceMs > 0 ? ` (+ devices ~${s.deviceMs.toFixed(0)} ms)` : '';
   const duplex = s.mode === 'duplex';
-  return `connected · ${s.sampleRate} Hz · ${s.blockSize}-sample blocks · buffered ${s.bufferedMs.toFixed(0)} ms` +
+  // A failed source comes first: it is why the player is silent, and what the user has to fix.
+  const failed = s.sourceError ? `source failed: ${s.sourceError} · ` : '';
+  return `${failed}connected · ${s.sampleRate} Hz · ${s.blockSize}-sample blocks · buffered ${s.bufferedMs.toFixed(0)} ms` +
     (s.cushionWhy ? ` (cushion ${s.targetMs.toFixed(0)} ms, ${s.cushionWhy})` : '') +
     ` · underruns ${s.underruns}` + (s.underruns > 0 ? `, ${s.concealed} concealed` : '') + ` · late ${s.late}` +
     (Number.isNaN(latency) ? '' : ` · slider→sound ${latency.toFixed(0)} ms${duplex ? '' : devices}`) +
     (roundTrip.length === 0 ? '' :
       ` · mic→out p50 ${percentile(roundTrip, 0.5).toFixed(0)} ms, p95 ${percentile(roundTrip, 0.95).toFixed(0)} ms${devices}`) +
-    (s.skipped > 0 ? ` · skipped ${(s.skipped / s.sampleRate * 1000).toFixed(0)} ms to keep up` : '');
+    (s.skipped > 0 ? ` · skipped ${(s.skipped / s.sampleRate * 1000).toFixed(0)} ms to keep up` : '') +
+    (s.source && !s.sourceError ? ` · playing ${s.source}` : '');
 }
 
 const STYLE = `

@@ -30,6 +30,7 @@ class SynthPlayer {
     this.reconnectAttempt = 0;
     this.reconnectTimer = 0;
     this.serverStopped = false;  // the server said it is stopping (1001): wait for it quietly
+    this.source = null;          // { name, error } of the patch playing, as the server last said
     this.lostAt = 0;             // when the connection was lost (0: connected)
     this.reconnects = 0;         // connections regained after a loss
     this.linkStats = {};         // the link's newest figures
@@ -54,6 +55,8 @@ class SynthPlayer {
       sampleRate: this.graph?.sampleRate ?? 0,
       deviceMs: this.graph?.deviceLatencyMs() ?? 0,
       status: this.statusText,
+      source: this.source?.name ?? '',
+      sourceError: this.source?.error ?? null,
     };
   }
 
@@ -186,10 +189,16 @@ class SynthPlayer {
         this.view.hideNotice();
         this.view.showParameters(message.params);
         this.view.enableSliders(true);
+        this.source = { name: message.source, error: null };
         this.setStatus(describe(this.stats));
         break;
       case 'params':
         this.view.showParameters(message);
+        break;
+      case 'source':
+        this.source = { name: message.name, error: message.error ?? null };
+        if (message.error) console.warn(`SynthNotebook: ${message.error}`);
+        this.setStatus(describe(this.stats));
         break;
       case 'error':
         console.warn(`SynthNotebook: ${message.code}: ${message.message}`);

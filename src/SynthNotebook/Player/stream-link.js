@@ -188,6 +188,9 @@ export class StreamLink {
         if (this.pendingChange && this.pendingChange.version === undefined) this.pendingChange.version = message.version;
         this.rewind(message.version);
         break;
+      case 'source':   // another patch plays: heard like a parameter change; a failure is silence already rendered
+        if (message.error === undefined) this.rewind(message.version);
+        break;
     }
     this.post({ type: 'text', message });
   }

@@ -8,7 +8,7 @@ namespace SynthNotebook.Processing;
 /// <see cref="NoteOff"/> falls to 0 over the release. A note-on or note-off mid-segment starts the next segment from the
 /// level reached, so retriggering never clicks. As a processor it multiplies each block by the level.
 /// </summary>
-public sealed class AdsrEnvelope : IAudioProcessor
+public sealed class AdsrEnvelope : IRewindableProcessor
 {
     private readonly int _attack, _decay, _release;
     private readonly double _sustain;
@@ -67,6 +67,9 @@ public sealed class AdsrEnvelope : IAudioProcessor
         }
     }
 
+    /// <inheritdoc />
+    public ISourceCheckpoint CreateCheckpoint() => new Checkpoint(this);
+
     private double Next()
     {
         if (_remaining == 0)
@@ -121,4 +124,13 @@ public sealed class AdsrEnvelope : IAudioProcessor
         time >= TimeSpan.Zero && time.TotalSeconds * sampleRate <= int.MaxValue
             ? (int)Math.Round(time.TotalSeconds * sampleRate)
             : throw new ArgumentOutOfRangeException(name, $"{name} must be a time of 0 or more; got {time}.");
+
+    private sealed class Checkpoint(AdsrEnvelope envelope) : ISourceCheckpoint
+    {
+        private (EnvelopeStage Stage, double Level, double Target, double Step, int Remaining) _state;
+
+        public void Save() => _state = (envelope.Stage, envelope._level, envelope._target, envelope._step, envelope._remaining);
+
+        public void Restore() => (envelope.Stage, envelope._level, envelope._target, envelope._step, envelope._remaining) = _state;
+    }
 }

@@ -54,6 +54,18 @@ public sealed class AudioChain
         return Then($"{settings.Type} filter", sampleRate => new BiquadFilter(settings, sampleRate));
     }
 
+    /// <summary>
+    /// An echo every <paramref name="delaySeconds"/> (1 ms–5 s), each <paramref name="feedback"/> (0–0.95) times the
+    /// one before, added at <paramref name="mix"/> (0–1) to the sound itself.
+    /// </summary>
+    public AudioChain Echo(double delaySeconds, double feedback = 0.4, double mix = 0.5)
+    {
+        ParameterGuard.InRange(delaySeconds, 0.001, 5, " s", nameof(delaySeconds));
+        ParameterGuard.InRange(feedback, 0, 0.95, "", nameof(feedback));
+        ParameterGuard.InRange(mix, 0, 1, "", nameof(mix));
+        return Then($"echo {delaySeconds * 1000:0.#} ms", sampleRate => new EchoProcessor(sampleRate, delaySeconds, feedback, mix));
+    }
+
     /// <summary>Multiplies by a voice of <paramref name="synth"/> (normalised by its component count): ring modulation.</summary>
     public AudioChain RingModulate(Synth synth)
     {
@@ -69,24 +81,32 @@ public sealed class AudioChain
         {
             0 => PassThroughProcessor.Instance,
             1 => _stages[0].Create(sampleRate),
-            _ => new SerialProcessor(_stages.Select(stage => stage.Create(sampleRate)).ToArray()),
+            _ => SerialProcessor.Of(_stages.Select(stage => stage.Create(sampleRate)).ToArray()),
         };
     }
 
     /// <summary>The stages, for plain-text outputs.</summary>
     public override string ToString() => _stages.Length == 0 ? "pass-through" : string.Join(" → ", Stages);
 
-    private sealed class PassThroughProcessor : IAudioProcessor
+    private sealed class PassThroughProcessor : IRewindableProcessor
     {
         public static readonly PassThroughProcessor Instance = new();
 
         public void Process(Span<float> block)
         {
         }
+
+        public ISourceCheckpoint CreateCheckpoint() => StatelessCheckpoint.Instance;
     }
 
-    private sealed class SerialProcessor(IAudioProcessor[] stages) : IAudioProcessor
+    private class SerialProcessor(IAudioProcessor[] stages) : IAudioProcessor
     {
+        protected IAudioProcessor[] Stages => stages;
+
+        /// <summary>Rewindable when every stage is.</summary>
+        public static SerialProcessor Of(IAudioProcessor[] stages)
+            => stages.All(stage => stage is IRewindableProcessor) ? new RewindableSerialProcessor(stages) : new SerialProcessor(stages);
+
         public void Process(Span<float> block)
         {
             foreach (var stage in stages)
@@ -94,5 +114,11 @@ public sealed class AudioChain
                 stage.Process(block);
             }
         }
+    }
+
+    private sealed class RewindableSerialProcessor(IAudioProcessor[] stages) : SerialProcessor(stages), IRewindableProcessor
+    {
+        public ISourceCheckpoint CreateCheckpoint()
+            => new CheckpointGroup([.. Stages.Select(stage => ((IRewindableProcessor)stage).CreateCheckpoint())]);
     }
 }

@@ -1,3 +1,5 @@
+using SynthNotebook.Synthesis;
+
 namespace SynthNotebook.Processing;
 
 /// <summary>
@@ -5,7 +7,7 @@ namespace SynthNotebook.Processing;
 /// II with double state. It follows its <see cref="FilterSettings"/>: every 32 samples the frequency moves a step
 /// towards the setting (geometrically, a 10 ms time constant) and the coefficients are recomputed, so a change glides.
 /// </summary>
-internal sealed class BiquadFilter : IAudioProcessor
+internal sealed class BiquadFilter : IRewindableProcessor
 {
     private const int StepSamples = 32;
     private const double GlideSeconds = 0.010;
@@ -45,6 +47,9 @@ internal sealed class BiquadFilter : IAudioProcessor
         }
     }
 
+    /// <summary>Its state: where the glide has got, the coefficients of there, and the filter's memory.</summary>
+    public ISourceCheckpoint CreateCheckpoint() => new Checkpoint(this);
+
     private void GlideTowardsSettings()
     {
         var targetFrequency = Clamp(_settings.Frequency);
@@ -78,5 +83,16 @@ internal sealed class BiquadFilter : IAudioProcessor
         };
         var a0 = 1 + alpha;
         (_b0, _b1, _b2, _a1, _a2) = (b0 / a0, b1 / a0, b2 / a0, -2 * cos / a0, (1 - alpha) / a0);
+    }
+
+    private sealed class Checkpoint(BiquadFilter filter) : ISourceCheckpoint
+    {
+        private (double Frequency, double Q, double B0, double B1, double B2, double A1, double A2, double Z1, double Z2, int UntilStep) _state;
+
+        public void Save() => _state = (filter._frequency, filter._q, filter._b0, filter._b1, filter._b2, filter._a1, filter._a2,
+            filter._z1, filter._z2, filter._untilStep);
+
+        public void Restore() => (filter._frequency, filter._q, filter._b0, filter._b1, filter._b2, filter._a1, filter._a2,
+            filter._z1, filter._z2, filter._untilStep) = _state;
     }
 }

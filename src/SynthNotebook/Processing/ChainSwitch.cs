@@ -16,26 +16,26 @@ internal sealed class ChainSwitch
     private IAudioProcessor? _fadingOut;
     private int _faded;
 
-    public ChainSwitch(ChainSlot.Selection selection, int sampleRate, int maxBlockSize)
+    public ChainSwitch(SwapSlot<AudioChain>.Selection selection, int sampleRate, int maxBlockSize)
     {
         _sampleRate = sampleRate;
         _fadeSamples = Math.Max(1, (int)Math.Round(FadeSeconds * sampleRate));
         _fadingScratch = new float[maxBlockSize];
-        _current = selection.Chain.Create(sampleRate);
+        _current = selection.Value.Create(sampleRate);
         Version = selection.Version;
     }
 
     /// <summary>The version of the chain now playing (fading in, if a fade runs).</summary>
     public int Version { get; private set; }
 
-    public void Process(Span<float> block, ChainSlot.Selection selection)
+    public void Process(Span<float> block, SwapSlot<AudioChain>.Selection selection)
     {
         if (selection.Version != Version && _fadingOut is null)
         {
             // A swap during a fade waits for that fade to end (at most FadeSeconds): dropping either of the two chains
             // being mixed would make the output jump, a click. The newest chain is taken up then; any in between are skipped.
             _fadingOut = _current;
-            _current = selection.Chain.Create(_sampleRate);
+            _current = selection.Value.Create(_sampleRate);
             Version = selection.Version;
             _faded = 0;
         }

@@ -1,7 +1,9 @@
+using SynthNotebook.Synthesis;
+
 namespace SynthNotebook.Processing;
 
 /// <summary>A fixed gain. Changing it means a new chain, which the stream cross-fades to, so it never clicks.</summary>
-internal sealed class GainProcessor(float gain) : IAudioProcessor
+internal sealed class GainProcessor(float gain) : IRewindableProcessor
 {
     public void Process(Span<float> block)
     {
@@ -10,4 +12,6 @@ internal sealed class GainProcessor(float gain) : IAudioProcessor
             block[i] *= gain;
         }
     }
+
+    public ISourceCheckpoint CreateCheckpoint() => StatelessCheckpoint.Instance;
 }

@@ -6,7 +6,7 @@ namespace SynthNotebook.Processing;
 /// Multiplies the input by a voice of the synth (scaled by 1/components, so the carrier stays within ±gain): the
 /// classic ring modulator, with the synth, its sliders included, as the carrier.
 /// </summary>
-internal sealed class RingModulator(OscillatorBank carrier, int componentCount) : IAudioProcessor
+internal sealed class RingModulator(OscillatorBank carrier, int componentCount) : IRewindableProcessor
 {
     private readonly float[] _carrier = new float[SynthLimits.MaxBlockSize];
     private readonly float _scale = 1f / Math.Max(1, componentCount);
@@ -20,4 +20,7 @@ internal sealed class RingModulator(OscillatorBank carrier, int componentCount) 
             block[i] *= carrierBlock[i] * _scale;
         }
     }
+
+    /// <summary>Its state is the carrier's.</summary>
+    public ISourceCheckpoint CreateCheckpoint() => carrier.CreateCheckpoint();
 }

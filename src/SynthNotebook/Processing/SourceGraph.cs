@@ -5,18 +5,21 @@ namespace SynthNotebook.Processing;
 /// <summary>Building and rendering a graph from any source.</summary>
 public static class SourceGraph
 {
-    /// <summary><paramref name="source"/> followed by <paramref name="processor"/>.</summary>
-    public static ProcessedSource Through(this ISampleSource source, IAudioProcessor processor) => new(source, processor);
+    /// <summary>
+    /// <paramref name="source"/> followed by <paramref name="processor"/>: each read renders the source, then processes
+    /// the block in place. Rewindable (<see cref="IRewindableSource"/>) when both are.
+    /// </summary>
+    public static ISampleSource Through(this ISampleSource source, IAudioProcessor processor) => ProcessedSource.Of(source, processor);
 
     /// <summary>
     /// <paramref name="source"/> followed by a fresh instance of <paramref name="chain"/> at the source's rate: the
     /// chain that shapes the microphone (<c>server.Chain</c>) shapes any source the same way.
     /// </summary>
-    public static ProcessedSource Through(this ISampleSource source, AudioChain chain)
+    public static ISampleSource Through(this ISampleSource source, AudioChain chain)
     {
         ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(chain);
-        return new(source, chain.Create(source.SampleRate));
+        return ProcessedSource.Of(source, chain.Create(source.SampleRate));
     }
 
     /// <summary>

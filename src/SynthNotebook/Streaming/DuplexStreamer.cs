@@ -12,11 +12,11 @@ internal sealed class DuplexStreamer : Streamer
 {
     private readonly SessionSocket _socket;
     private readonly StreamStatistics _statistics;
-    private readonly ChainSlot _chain;
+    private readonly SwapSlot<AudioChain> _chain;
     private readonly ChainSwitch _switch;
     private readonly BlockFrame _frame;
 
-    public DuplexStreamer(SessionSocket socket, StreamStatistics statistics, ChainSlot chain, StreamRequest request)
+    public DuplexStreamer(SessionSocket socket, StreamStatistics statistics, SwapSlot<AudioChain> chain, StreamRequest request)
     {
         _socket = socket;
         _statistics = statistics;

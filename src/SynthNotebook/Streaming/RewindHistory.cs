@@ -1,25 +1,27 @@
-using SynthNotebook.Synthesis;
+using SynthNotebook.Processing;
 
 namespace SynthNotebook.Streaming;
 
 /// <summary>
-/// A connection's way back (docs/protocol.md, "Rewind"): the voice's state at the start of each of the last
+/// A connection's way back (docs/protocol.md, "Rewind"): the source's state at the start of each of the last
 /// <see cref="Blocks"/> blocks sent, so that blocks a player holds unplayed can be rendered again with the
-/// parameters of now. Preallocated: keeping a block's state copies it into the checkpoint made for its slot.
+/// parameters of now. Preallocated: keeping a block's state copies it into the checkpoint made for its slot (a swapped
+/// in source gets its checkpoints as it is first kept). A block that a source without checkpoints rendered cannot be
+/// gone back to; a rewind starts at the first one after it that can.
 /// </summary>
 internal sealed class RewindHistory
 {
-    private readonly ISourceCheckpoint[] _checkpoints;
+    private readonly PatchSwitch.Checkpoint[] _checkpoints;
     private long _oldest;   // the oldest block whose start is kept
     private long _next;     // the block the voice renders next
 
-    public RewindHistory(IRewindableSource voice, int blocks)
+    public RewindHistory(PatchSwitch source, int blocks)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(blocks, 1);
-        _checkpoints = new ISourceCheckpoint[blocks];
+        _checkpoints = new PatchSwitch.Checkpoint[blocks];
         for (var i = 0; i < blocks; i++)
         {
-            _checkpoints[i] = voice.CreateCheckpoint();
+            _checkpoints[i] = (PatchSwitch.Checkpoint)source.CreateCheckpoint();
         }
     }
 
@@ -32,10 +34,10 @@ internal sealed class RewindHistory
     private const int MostBlocks = 1024;   // tiny blocks at a high rate: the reach is cut short, not the memory unbounded
 
     /// <summary>A history reaching <see cref="Reach"/> back at this block size and rate.</summary>
-    public static RewindHistory For(IRewindableSource voice, int blockSize, int sampleRate)
-        => new(voice, (int)Math.Clamp(Math.Ceiling(Reach.TotalSeconds * sampleRate / blockSize), 1, MostBlocks));
+    public static RewindHistory For(PatchSwitch source, int blockSize, int sampleRate)
+        => new(source, (int)Math.Clamp(Math.Ceiling(Reach.TotalSeconds * sampleRate / blockSize), 1, MostBlocks));
 
-    /// <summary>Keeps the voice's state before it renders block <paramref name="sequence"/> (the next in order).</summary>
+    /// <summary>Keeps the source's state before it renders block <paramref name="sequence"/> (the next in order).</summary>
     public void Keep(long sequence)
     {
         _checkpoints[sequence % _checkpoints.Length].Save();
@@ -44,18 +46,22 @@ internal sealed class RewindHistory
     }
 
     /// <summary>
-    /// Puts the voice back to the start of block <paramref name="from"/>, or of the oldest block kept if that is older,
-    /// and returns which. A block not sent yet is no rewind: the voice stays, and the next block is returned.
+    /// Puts the source back to the start of block <paramref name="from"/>, or of the oldest block kept if that is older
+    /// (or of the first after it whose state could be kept), and returns which. A block not sent yet is no rewind: the
+    /// source stays, and the next block is returned.
     /// </summary>
     public long RewindTo(long from)
     {
-        if (from >= _next)
+        for (var to = Math.Max(from, _oldest); to < _next; to++)
         {
-            return _next;
+            var checkpoint = _checkpoints[to % _checkpoints.Length];
+            if (checkpoint.CanRestore)
+            {
+                checkpoint.Restore();
+                _next = to;
+                return to;
+            }
         }
-        var to = Math.Max(from, _oldest);
-        _checkpoints[to % _checkpoints.Length].Restore();
-        _next = to;
-        return to;
+        return _next;
     }
 }

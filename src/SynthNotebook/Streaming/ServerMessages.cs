@@ -15,7 +15,7 @@ internal sealed class ServerMessages
     public ServerMessages() => _writer = new Utf8JsonWriter(_buffer);
 
     public ReadOnlyMemory<byte> Welcome(StreamMode mode, int sampleRate, int blockSize, int maxCredits, int pace,
-        int rewindBlocks, TimeSpan ramp, SynthParameters parameters)
+        int rewindBlocks, TimeSpan ramp, SynthParameters parameters, long version, string source)
     {
         Begin("welcome");
         _writer.WriteNumber("version", ProtocolVersion);
@@ -34,15 +34,29 @@ internal sealed class ServerMessages
             _writer.WriteNumber("rewindBlocks", rewindBlocks);
         }
         _writer.WriteNumber("rampMs", ramp.TotalMilliseconds);
+        _writer.WriteString("source", source);
         _writer.WritePropertyName("params");
-        WriteParameters(parameters);
+        WriteParameters(parameters, version);
         return End();
     }
 
-    public ReadOnlyMemory<byte> Parameters(SynthParameters parameters)
+    public ReadOnlyMemory<byte> Parameters(SynthParameters parameters, long version)
     {
         Begin("params");
-        WriteParameterFields(parameters);
+        WriteParameterFields(parameters, version);
+        return End();
+    }
+
+    /// <summary>The patch playing now (a swap), or the failure that silenced it.</summary>
+    public ReadOnlyMemory<byte> Source(string name, long version, string? error)
+    {
+        Begin("source");
+        _writer.WriteNumber("version", version);
+        _writer.WriteString("name", name);
+        if (error is not null)
+        {
+            _writer.WriteString("error", error);
+        }
         return End();
     }
 
@@ -69,16 +83,16 @@ internal sealed class ServerMessages
         return _buffer.WrittenMemory;
     }
 
-    private void WriteParameters(SynthParameters parameters)
+    private void WriteParameters(SynthParameters parameters, long version)
     {
         _writer.WriteStartObject();
-        WriteParameterFields(parameters);
+        WriteParameterFields(parameters, version);
         _writer.WriteEndObject();
     }
 
-    private void WriteParameterFields(SynthParameters parameters)
+    private void WriteParameterFields(SynthParameters parameters, long version)
     {
-        _writer.WriteNumber("version", parameters.Version);
+        _writer.WriteNumber("version", version);
         _writer.WriteNumber("gain", parameters.Gain);
         _writer.WriteStartArray("components");
         foreach (var component in parameters.Components)

@@ -16,11 +16,11 @@ internal sealed class StreamSession
     private const int MaxQueuedReplies = 64;
 
     private readonly SessionSocket _socket;
+    private readonly SharedState _shared;
     private readonly Synth _synth;
     private readonly SynthServerOptions _options;
     private readonly SessionHandshake _handshake;
     private readonly StreamStatistics _statistics;
-    private readonly ChainSlot _chain;
     // The writer runs on in the reader's thread when a credit wakes it (no thread-pool hop per block); it yields back
     // as soon as it waits, on the next wake or a send the socket cannot take at once.
     private readonly Channel<bool> _wake = Channel.CreateUnbounded<bool>(
@@ -32,20 +32,25 @@ internal sealed class StreamSession
     private readonly ServerMessages _writerMessages = new();
     private long _parametersSent = -1;   // the version of the newest params broadcast (the writer's alone)
     private int _parametersChanged;
+    private int _sourceSent;             // the version of the patch the newest source message named (the writer's alone)
+    private string? _faultSent;          // the newest source failure told (the writer's alone)
     private volatile bool _broadcasting; // parameters go out once the welcome did, and never to the seed's client
     private Streamer? _streamer;
 
-    public StreamSession(WebSocket socket, Synth synth, SynthServerOptions options, AccessToken token, string? queryToken,
-        StreamStatistics statistics, ChainSlot chain, GatheringStream? gathering = null)
+    public StreamSession(WebSocket socket, SharedState shared, SynthServerOptions options, AccessToken token, string? queryToken,
+        StreamStatistics statistics, Action<SourceFault> faulted, GatheringStream? gathering = null)
     {
         _socket = new SessionSocket(socket, options.SendTimeout, gathering);
-        _synth = synth;
+        _shared = shared;
+        _synth = shared.Synth;
         _options = options;
-        _handshake = new SessionHandshake(options, token, queryToken, synth);
+        _handshake = new SessionHandshake(options, token, queryToken, _synth);
         _statistics = statistics;
-        _chain = chain;
+        _faulted = faulted;
         _wakeWriter = () => _wake.Writer.TryWrite(true);
     }
+
+    private readonly Action<SourceFault> _faulted;
 
     /// <summary>Runs until the client leaves, the session closes it, or <paramref name="abort"/> fires.</summary>
     public async Task RunAsync(CancellationToken abort)
@@ -82,7 +87,7 @@ internal sealed class StreamSession
     }
 
     /// <summary>
-    /// Tells the writer that the synth's parameters changed; it sends the newest ones (bursts coalesce). The change
+    /// Tells the writer that the synth's parameters or the server's patch changed; it sends the newest (bursts coalesce). The change
     /// comes on the thread that made it (a notebook cell, another client's reader), and the writer would run on in it
     /// (its wake-ups continue synchronously): it is woken from the pool instead, so a setter never does socket I/O.
     /// </summary>
@@ -106,15 +111,18 @@ internal sealed class StreamSession
     {
         var request = await _handshake.ReadAsync(_socket, buffer, abort);
         _streamer = request.Mode == StreamMode.Duplex
-            ? new DuplexStreamer(_socket, _statistics, _chain, request)
-            : new SynthStreamer(_socket, _statistics, _options, _synth, request, _wakeWriter);
+            ? new DuplexStreamer(_socket, _statistics, _shared.Chain, request)
+            : new SynthStreamer(_socket, _statistics, _options, _shared, request, _wakeWriter, OnSourceFault);
         if (request.SeedMode)
         {
             return;
         }
         _broadcasting = true; // before the welcome reads the parameters: a change after that is broadcast
+        var (parameters, source) = (_synth.Parameters, _shared.Sources.Current);
+        (_parametersSent, _sourceSent) = (parameters.Version, source.Version);   // told in the welcome: not news after it
         var welcome = _readerMessages.Welcome(request.Mode, request.SampleRate, request.BlockSize, _options.MaxCredits,
-            _streamer.PaceGroup, _streamer.RewindBlocks, _synth.Ramp, _synth.Parameters);
+            _streamer.PaceGroup, _streamer.RewindBlocks, _synth.Ramp, parameters, parameters.Version + source.Version,
+            source.Value.Name);
         await _socket.SendAsync(welcome, WebSocketMessageType.Text, abort);
     }
 
@@ -202,6 +210,38 @@ internal sealed class StreamSession
         }
     }
 
+    /// <summary>The newest parameters and patch, each when it is not the one last told.</summary>
+    private async Task SendChangesAsync(CancellationToken abort)
+    {
+        var version = _shared.Version;
+        if (_synth.Parameters is var parameters && parameters.Version != _parametersSent)
+        {
+            _parametersSent = parameters.Version;
+            await _socket.SendAsync(_writerMessages.Parameters(parameters, version), WebSocketMessageType.Text, abort);
+        }
+        if (_shared.Sources.Current is var source && source.Version != _sourceSent)
+        {
+            _sourceSent = source.Version;
+            _faultSent = null;   // a new patch's failure is news, even in the same words
+            await _socket.SendAsync(_writerMessages.Source(source.Value.Name, version, error: null), WebSocketMessageType.Text, abort);
+        }
+    }
+
+    /// <summary>
+    /// This connection's source failed (on the writer, while rendering): the server hears of it, and the client is told
+    /// once per failure, behind the block being sent.
+    /// </summary>
+    private void OnSourceFault(SourceFault fault)
+    {
+        _faulted(fault);
+        if (fault.Message != _faultSent && _broadcasting)
+        {
+            _faultSent = fault.Message;
+            _outgoingText.Enqueue(_writerMessages.Source(fault.PatchName, _shared.Version, fault.Message).ToArray());
+            _wakeWriter();
+        }
+    }
+
     private void Reply(ProtocolError error)
     {
         if (Interlocked.Increment(ref _queuedReplies) > MaxQueuedReplies)
@@ -229,11 +269,9 @@ internal sealed class StreamSession
             }
             // A change that lands after the flag was taken but before the parameters were read is sent by this pass;
             // its own wake-up must not send the same version again.
-            if (Interlocked.Exchange(ref _parametersChanged, 0) == 1 && _synth.Parameters is var parameters
-                && parameters.Version != _parametersSent)
+            if (Interlocked.Exchange(ref _parametersChanged, 0) == 1)
             {
-                _parametersSent = parameters.Version;
-                await _socket.SendAsync(_writerMessages.Parameters(parameters), WebSocketMessageType.Text, abort);
+                await SendChangesAsync(abort);
             }
             if (await streamer.SendDueAsync(abort))
             {

@@ -27,7 +27,7 @@ public sealed class SynthServer : IAsyncDisposable, IDisposable
     private readonly SynthServerOptions _options;
     private readonly OriginPolicy _origins;
     private readonly ConcurrentDictionary<StreamSession, byte> _sessions = new();
-    private readonly ChainSlot _chain = new();
+    private readonly SharedState _shared;
     private readonly CancellationTokenSource _abort = new();
     private readonly CancellationTokenSource _closing = new();   // ends the pages' feeds when stopping begins
     private readonly Lazy<Task> _stop;
@@ -36,6 +36,7 @@ public sealed class SynthServer : IAsyncDisposable, IDisposable
     private SynthServer(Synth synth, SynthServerOptions options, AccessToken token, WebApplication app)
     {
         Synth = synth;
+        _shared = new SharedState(synth);
         _options = options;
         Token = token;
         _app = app;
@@ -44,8 +45,39 @@ public sealed class SynthServer : IAsyncDisposable, IDisposable
         synth.ParametersChanged += OnParametersChanged;
     }
 
-    /// <summary>The synth every client hears (each through its own voice).</summary>
+    /// <summary>The synth the players' sliders move; what plays is <see cref="Source"/>, this synth's voices at first.</summary>
     public Synth Synth { get; }
+
+    /// <summary>
+    /// What every player hears, each through its own source made from the patch at its own rate. Set it from a cell
+    /// while audio plays: every stream cross-fades to it over 10 ms, without a click or a gap, and players that rewind
+    /// hear it after a round trip. Setting it makes one source and renders a block first, so a recipe that fails at
+    /// once fails here, in the cell; one that fails later is replaced by silence and reported (<see cref="SourceFailed"/>).
+    /// </summary>
+    /// <example><code>server.Source = Patch.PerSample(t =&gt; 0.3 * Math.Sin(2 * Math.PI * 440 * t));
+    /// server.Source = server.Synth;   // back to the sliders</code></example>
+    /// <exception cref="ArgumentException">The patch failed its first block; the message says how, and the old one plays on.</exception>
+    public Patch Source
+    {
+        get => _shared.Sources.Value;
+        set
+        {
+            ArgumentNullException.ThrowIfNull(value);
+            TryFirstBlock(value);
+            _shared.Sources.Swap(value);
+            LastSourceFault = null;
+            BroadcastChange();
+        }
+    }
+
+    /// <summary>The newest failure of a source a listener played, since <see cref="Source"/> was last set; null if none.</summary>
+    public SourceFault? LastSourceFault { get; private set; }
+
+    /// <summary>
+    /// Raised when a listener's source throws (it then plays silence), once per failure and connection, on a pool thread;
+    /// the players show it in their status line.
+    /// </summary>
+    public event Action<SourceFault>? SourceFailed;
 
     /// <summary>The port the server listens on (the one the system chose when 0 was asked for).</summary>
     public int Port { get; private set; }
@@ -80,8 +112,8 @@ public sealed class SynthServer : IAsyncDisposable, IDisposable
     /// </summary>
     public AudioChain Chain
     {
-        get => _chain.Chain;
-        set => _chain.Chain = value;
+        get => _shared.Chain.Value;
+        set => _shared.Chain.Value = value;
     }
 
     /// <summary>The microphone player of this server (its widget in a notebook; its own page at <see cref="DuplexPageUrl"/>).</summary>
@@ -268,8 +300,8 @@ public sealed class SynthServer : IAsyncDisposable, IDisposable
             return;
         }
         using var socket = await context.WebSockets.AcceptWebSocketAsync();
-        var session = new StreamSession(socket, Synth, _options, Token, context.Request.Query["token"], Statistics, _chain,
-            context.Features.Get<GatheringStream>());
+        var session = new StreamSession(socket, _shared, _options, Token, context.Request.Query["token"], Statistics,
+            OnSourceFault, context.Features.Get<GatheringStream>());
         _sessions[session] = 0;
         Statistics.Connected();
         try
@@ -283,11 +315,40 @@ public sealed class SynthServer : IAsyncDisposable, IDisposable
         }
     }
 
-    private void OnParametersChanged(SynthParameters parameters)
+    private void OnParametersChanged(SynthParameters parameters) => BroadcastChange();
+
+    private void BroadcastChange()
     {
         foreach (var session in _sessions.Keys)
         {
             session.ParametersChanged();
+        }
+    }
+
+    /// <summary>Renders a block of a new source of <paramref name="patch"/>, so a recipe that fails at once fails in the cell.</summary>
+    private void TryFirstBlock(Patch patch)
+    {
+        var sampleRate = PageOptions.SampleRate ?? 48_000;
+        try
+        {
+            Span<float> block = stackalloc float[256];
+            patch.Create(sampleRate).Read(block);
+        }
+        catch (Exception error)
+        {
+            throw new ArgumentException(
+                $"The patch '{patch.Name}' failed its first block at {sampleRate} Hz: {error.GetType().Name}: {error.Message} The source playing is unchanged.",
+                nameof(Source), error);
+        }
+    }
+
+    // On the writer of the connection whose source failed: the user's handler runs on the pool, not on the audio path.
+    private void OnSourceFault(SourceFault fault)
+    {
+        LastSourceFault = fault;
+        if (SourceFailed is { } handlers)
+        {
+            ThreadPool.QueueUserWorkItem(_ => handlers(fault));
         }
     }
 

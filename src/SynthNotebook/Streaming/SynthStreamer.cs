@@ -1,12 +1,13 @@
 using System.Diagnostics;
 using System.Net.WebSockets;
 using System.Runtime.CompilerServices;
-using SynthNotebook.Synthesis;
+using SynthNotebook.Processing;
 
 namespace SynthNotebook.Streaming;
 
 /// <summary>
-/// A synth connection: its own voice of the synth, sent a block per credit, or on the server's clock (hello "pace"),
+/// A synth connection: its own source of the server's patch (the synth's voice unless the user set another), sent a
+/// block per credit, or on the server's clock (hello "pace"),
 /// and, with a history (hello "rewind"), sent again from a block the client names. Only the writer renders and sends;
 /// the reader's ops reach it through counters it takes at its next turn (docs/protocol.md).
 /// </summary>
@@ -19,13 +20,16 @@ internal sealed class SynthStreamer : Streamer
     private readonly StreamStatistics _statistics;
     private readonly SynthServerOptions _options;
     private readonly Action _wakeWriter;
-    private readonly OscillatorBank _voice;
+    private readonly SharedState _shared;
+    private readonly PatchSwitch _source;
+    private readonly Action<SourceFault> _faulted;
     private readonly BlockFrame _frame;
     private readonly int _sampleRate;
     private readonly bool _seedMode;
     private readonly PaceSchedule? _pace;       // a paced connection's clock: blocks without credits
-    private readonly RewindHistory? _history;   // the voice's states, to render sent blocks again
+    private readonly RewindHistory? _history;   // the source's states, to render sent blocks again
     private readonly Action _clockWake;
+    private readonly Action _pooledClockWake;
     private int _credits;
     private long _sequence;
     private long _sentEnd;             // blocks ever sent (a rewind lowers _sequence while it sends again)
@@ -34,8 +38,8 @@ internal sealed class SynthStreamer : Streamer
     private int _clockArmed;
     private int _heldBlocks;           // hold requests the writer has not yet applied to the schedule
 
-    public SynthStreamer(SessionSocket socket, StreamStatistics statistics, SynthServerOptions options, Synth synth,
-        StreamRequest request, Action wakeWriter)
+    public SynthStreamer(SessionSocket socket, StreamStatistics statistics, SynthServerOptions options, SharedState shared,
+        StreamRequest request, Action wakeWriter, Action<SourceFault> faulted)
     {
         _socket = socket;
         _statistics = statistics;
@@ -43,7 +47,9 @@ internal sealed class SynthStreamer : Streamer
         _wakeWriter = wakeWriter;
         _sampleRate = request.SampleRate;
         _seedMode = request.SeedMode;
-        _voice = synth.CreateVoice(request.SampleRate);
+        _shared = shared;
+        _faulted = faulted;
+        _source = new PatchSwitch(shared.Sources, request.SampleRate);
         _frame = new BlockFrame(request.BlockSize);
         if (request.PaceGroup > 0)
         {
@@ -51,13 +57,15 @@ internal sealed class SynthStreamer : Streamer
         }
         if (request.Rewind)
         {
-            _history = RewindHistory.For(_voice, request.BlockSize, request.SampleRate);
+            _history = RewindHistory.For(_source, request.BlockSize, request.SampleRate);
         }
         _clockWake = () =>
         {
             Volatile.Write(ref _clockArmed, 0);
             _wakeWriter();
         };
+        // A user's source must not run on the send clock's thread, where it would hold up every paced connection.
+        _pooledClockWake = () => ThreadPool.UnsafeQueueUserWorkItem(static wake => wake(), _clockWake, preferLocal: false);
         if (_seedMode)
         {
             _credits = 1; // the seed's first message asked for a block
@@ -190,7 +198,7 @@ internal sealed class SynthStreamer : Streamer
     {
         if (pace.Started && Interlocked.Exchange(ref _clockArmed, 1) == 0)
         {
-            SendClock.Shared.WakeAt(pace.NextDue, _clockWake);
+            SendClock.Shared.WakeAt(pace.NextDue, _shared.Sources.Current.Value.IsSynthVoice ? _clockWake : _pooledClockWake);
         }
     }
 
@@ -286,12 +294,25 @@ internal sealed class SynthStreamer : Streamer
         }
     }
 
+    /// <summary>The name of the patch this connection plays now.</summary>
+    public string SourceName => _source.Name;
+
+    private void ReportFault()
+    {
+        if (_source.TakeFault() is { } fault)
+        {
+            _faulted(fault);
+        }
+    }
+
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     private async ValueTask SendBlockAsync(CancellationToken abort)
     {
         _history?.Keep(_sequence);
-        _voice.Read(_frame.Samples);
-        _frame.Seal(_sequence++, _voice.ParametersVersion);
+        var version = _shared.Version;   // read before rendering: a change that lands meanwhile is not claimed
+        _source.Read(_frame.Samples);
+        ReportFault();
+        _frame.Seal(_sequence++, version);
         if (_sequence > _sentEnd)
         {
             Volatile.Write(ref _sentEnd, _sequence);

@@ -11,7 +11,7 @@ public interface IRewindableSource : ISampleSource
     ISourceCheckpoint CreateCheckpoint();
 }
 
-/// <summary>One saved state of the source that made it.</summary>
+/// <summary>One saved state of the source (or processor) that made it.</summary>
 public interface ISourceCheckpoint
 {
     /// <summary>Keeps the source's state now (what it would render next).</summary>

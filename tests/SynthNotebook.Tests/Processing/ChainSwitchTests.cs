@@ -16,7 +16,7 @@ public class ChainSwitchTests
     public void ASwapCrossFadesLinearlyOverTenMillisecondsThenRunsTheNewChainAlone(int sampleRate, int blockSize)
     {
         // Arrange
-        var slot = new ChainSlot { Chain = AudioChain.PassThrough.Gain(1) };
+        var slot = new SwapSlot<AudioChain>(AudioChain.PassThrough.Gain(1));
         var chainSwitch = new ChainSwitch(slot.Current, sampleRate, blockSize);
         var fadeSamples = (int)Math.Round(ChainSwitch.FadeSeconds * sampleRate);
         var blocksBefore = 3;
@@ -29,13 +29,13 @@ public class ChainSwitchTests
         {
             if (b == blocksBefore)
             {
-                slot.Chain = AudioChain.PassThrough.Gain(0.5);
+                slot.Value = AudioChain.PassThrough.Gain(0.5);
             }
             chainSwitch.Process(output.AsSpan(b * blockSize, blockSize), slot.Current);
         }
 
         // Assert
-        Assert.Equal(2, chainSwitch.Version);
+        Assert.Equal(1, chainSwitch.Version);
         var swap = blocksBefore * blockSize;
         for (var n = 0; n < swap; n++)
         {
@@ -64,7 +64,7 @@ public class ChainSwitchTests
     {
         // A second swap 2.7 ms into the first 10 ms fade: the output stays continuous and ends on the newest chain.
         const int Rate = 48000, Block = 64;
-        var slot = new ChainSlot();
+        var slot = new SwapSlot<AudioChain>(AudioChain.PassThrough);
         var chainSwitch = new ChainSwitch(slot.Current, Rate, Block);
         var input = Signals.Sine(300, Rate, 40 * Block, amplitude: 0.8);
         var output = (float[])input.Clone();
@@ -73,11 +73,11 @@ public class ChainSwitchTests
         {
             if (b == 4)
             {
-                slot.Chain = AudioChain.PassThrough.Gain(0);
+                slot.Value = AudioChain.PassThrough.Gain(0);
             }
             if (b == 6)
             {
-                slot.Chain = AudioChain.PassThrough.Gain(2);
+                slot.Value = AudioChain.PassThrough.Gain(2);
             }
             chainSwitch.Process(output.AsSpan(b * Block, Block), slot.Current);
         }
@@ -96,10 +96,10 @@ public class ChainSwitchTests
     {
         // Arrange: every kind of stage, swapped in and settled.
         const int Rate = 48000, Block = 256;
-        var slot = new ChainSlot();
+        var slot = new SwapSlot<AudioChain>(AudioChain.PassThrough);
         var chainSwitch = new ChainSwitch(slot.Current, Rate, Block);
         var settings = new FilterSettings(FilterType.LowPass, 2000);
-        slot.Chain = AudioChain.PassThrough.Gain(0.5).HighPass(100).Filter(settings).RingModulate(new Synth()).BandPass(1000, 2);
+        slot.Value = AudioChain.PassThrough.Gain(0.5).HighPass(100).Filter(settings).RingModulate(new Synth()).BandPass(1000, 2);
         var block = Signals.Noise(Block, seed: 14);
         for (var i = 0; i < 50; i++)
         {
@@ -123,16 +123,16 @@ public class ChainSwitchTests
     [Fact]
     public void TheSlotVersionsEverySwap()
     {
-        var slot = new ChainSlot();
+        var slot = new SwapSlot<AudioChain>(AudioChain.PassThrough);
         var initial = slot.Current;
 
-        slot.Chain = AudioChain.PassThrough.Gain(2);
-        slot.Chain = AudioChain.PassThrough.Gain(3);
+        slot.Value = AudioChain.PassThrough.Gain(2);
+        slot.Value = AudioChain.PassThrough.Gain(3);
 
         Assert.Equal(0, initial.Version);
-        Assert.Same(AudioChain.PassThrough, initial.Chain);
+        Assert.Same(AudioChain.PassThrough, initial.Value);
         Assert.Equal(2, slot.Current.Version);
-        Assert.Equal("gain 3", slot.Chain.ToString());
-        Assert.Throws<ArgumentNullException>(() => slot.Chain = null!);
+        Assert.Equal("gain 3", slot.Value.ToString());
+        Assert.Throws<ArgumentNullException>(() => slot.Value = null!);
     }
 }
