@@ -31,7 +31,8 @@ static int Usage()
           generator [BenchmarkDotNet args, e.g. --job short]
               OscillatorBank: one 4096-sample block at 5/50/500 components (fresh, aged, gliding).
           voices [BenchmarkDotNet args]
-              One instrument voice (oscillator → ADSR → low-pass), one 256-sample block at 48 kHz: voices per core.
+              One instrument voice (oscillator → ADSR → low-pass), and an instrument of 16 and 128 held voices, one
+              256-sample block at 48 kHz: voices per core.
           load [--clients N] [--inflight K] [--duration S] [--warmup S] [--components C] [--aged] [--seed-mode]
                [--server-cpus 0|all|LIST] [--client-cpus 1|all|LIST] [--port P [--token T] [--pid PID]]
                [--label TEXT] [--out FILE.jsonl] [--server-env NAME=VALUE]... [--alloc-trace] [--wait-quiet PERCENT]

@@ -47,8 +47,8 @@ public class VoiceBenchmarks
     public static int Run(string[] args)
     {
         var artifacts = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "BenchmarkDotNet.Artifacts"));
-        var summary = BenchmarkRunner.Run<VoiceBenchmarks>(DefaultConfig.Instance.WithArtifactsPath(artifacts), args);
-        return summary.HasCriticalValidationErrors || summary.Reports.Any(r => !r.Success) ? 1 : 0;
+        var summaries = BenchmarkRunner.Run([typeof(VoiceBenchmarks), typeof(InstrumentBenchmarks)], DefaultConfig.Instance.WithArtifactsPath(artifacts), args);
+        return summaries.Any(summary => summary.HasCriticalValidationErrors || summary.Reports.Any(r => !r.Success)) ? 1 : 0;
     }
 }
 
@@ -82,8 +82,10 @@ public sealed class VoicesPerCoreColumn : IColumn
     public string GetValue(Summary summary, BenchmarkCase benchmarkCase, SummaryStyle style)
     {
         var statistics = summary[benchmarkCase]?.ResultStatistics;
+        // A benchmark of many voices at once (the instrument's) says how many with a "Voices" parameter.
+        var voices = benchmarkCase.Parameters.Items.FirstOrDefault(p => p.Name == "Voices")?.Value is int count ? count : 1;
         return statistics is null ? "NA"
-            : (VoiceBenchmarks.BlockSize * 1e9 / VoiceBenchmarks.SampleRate / statistics.Median).ToString("0", System.Globalization.CultureInfo.InvariantCulture);
+            : (voices * VoiceBenchmarks.BlockSize * 1e9 / VoiceBenchmarks.SampleRate / statistics.Median).ToString("0", System.Globalization.CultureInfo.InvariantCulture);
     }
 
     public bool IsDefault(Summary summary, BenchmarkCase benchmarkCase) => false;

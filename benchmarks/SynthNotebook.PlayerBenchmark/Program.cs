@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using Microsoft.Playwright;
+using SynthNotebook.Instruments;
 using SynthNotebook.Streaming;
 using SynthNotebook.Synthesis;
 
@@ -11,7 +12,8 @@ using SynthNotebook.Synthesis;
 //   dotnet run -c Release --project benchmarks/SynthNotebook.PlayerBenchmark -- [--seconds 60] [--sample-rate 48000] [--target-ms 40] [--stress]
 // With --duplex it measures the microphone's round trip instead (DuplexBenchmark.cs; --target-ms is then the cushion;
 // --block-size the block). --stress loads every core for the whole run (CpuStress.cs); --trace FILE writes the
-// deliveries the player timed.
+// deliveries the player timed. With --keys the server plays an instrument and, instead of a slider, an on-screen key is
+// pressed and let go in turn every 500 ms: key→sound latency, by the same measure.
 var seconds = Option("--seconds", 60);
 var sampleRate = Option("--sample-rate", 48_000);
 using var stress = CpuStress.StartIf(args.Contains("--stress"), seconds + 30);
@@ -25,8 +27,13 @@ if (args.Contains("--duplex"))
 var targetMs = Option("--target-ms", (int)new PlayerOptions().TargetLatencyMs);
 
 var synth = new Synth();
+var keys = args.Contains("--keys");
 await using var server = await SynthServer.StartAsync(synth, new SynthServerOptions { Port = 0 });
 server.PageOptions = new PlayerOptions { SampleRate = sampleRate, TargetLatencyMs = targetMs };
+if (keys)
+{
+    server.Source = new Instrument();
+}
 
 using var playwright = await Playwright.CreateAsync();
 await using var browser = await HeadlessChromium.LaunchAsync(playwright);
@@ -47,6 +54,11 @@ await page.EvaluateAsync(@"() => {
 
 var slider = player.Locator("input[name=frequency-0]");
 var box = (await slider.BoundingBoxAsync())!;
+if (keys)
+{
+    await player.Locator(".snp-keyboard").WaitForAsync();
+}
+var keyDown = false;
 var random = new Random(7);
 var buffered = new List<double>();
 var floors = new List<double>();   // the cushion's floor over the run (it follows the deliveries it sees)
@@ -82,7 +94,22 @@ do
     }
     if (clock.Elapsed >= nextMove)
     {
-        await page.Mouse.ClickAsync(box.X + box.Width * (float)(0.4 + 0.3 * random.NextDouble()), box.Y + box.Height / 2);
+        if (!keys)
+        {
+            await page.Mouse.ClickAsync(box.X + box.Width * (float)(0.4 + 0.3 * random.NextDouble()), box.Y + box.Height / 2);
+        }
+        else if (keyDown)
+        {
+            await page.Mouse.UpAsync();
+            keyDown = false;
+        }
+        else
+        {
+            var key = (await player.Locator($".snp-key[data-note='{60 + 2 * random.Next(8)}']").BoundingBoxAsync())!;
+            await page.Mouse.MoveAsync(key.X + key.Width / 2, key.Y + key.Height - 8);
+            await page.Mouse.DownAsync();
+            keyDown = true;
+        }
         nextMove += TimeSpan.FromMilliseconds(500);
     }
 }
@@ -99,6 +126,7 @@ var report = new
     sampleRate,
     floorMs = targetMs,
     load = stress?.Description ?? "quiet",
+    moved = keys ? "keys (press, release)" : "slider",
     underruns = stats.Underruns,
     underrunsPerMinute = (stats.Underruns - settled!.Underruns) * 60.0 / seconds,
     underrunsPerMinuteAfterFirst10s = (stats.Underruns - afterFirst10!.Underruns) * 60.0 / (seconds - 10),
@@ -131,7 +159,7 @@ if (Array.IndexOf(args, "--trace") is var traceAt and >= 0 && traceAt + 1 < args
 }
 Console.WriteLine($"page event-loop lag in ms (max, times over 20 ms): {await page.EvaluateAsync<string>("() => JSON.stringify(window.__lag)")}");
 Console.WriteLine($"underruns/min {report.underrunsPerMinute:0.0} ({report.underrunsPerMinuteAfterFirst10s:0.0} after the first 10 s), concealed {stats.Concealed} of {stats.Underruns}, largest step {stats.LargestStep:0.000} vs the stream's {stats.LargestStreamStep:0.000}; underruns {stats.Underruns}, floor {floors[0]:0.0}/{Percentile(floors, 50):0.0}/{floors[^1]:0.0} ms, buffered {report.bufferedMs.min:0.0}/{report.bufferedMs.median:0.0}/{report.bufferedMs.max:0.0} ms " +
-                  $"(min/median/max), slider→sound p50 {report.latencyMs.p50:0.0} ms, p95 {report.latencyMs.p95:0.0} ms over {latencies.Count} moves");
+                  $"(min/median/max), {(keys ? "key" : "slider")}→sound p50 {report.latencyMs.p50:0.0} ms, p95 {report.latencyMs.p95:0.0} ms over {latencies.Count} moves");
 return;
 
 async Task<PlayerStats> Stats() => JsonSerializer.Deserialize<PlayerStats>(

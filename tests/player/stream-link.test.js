@@ -165,13 +165,31 @@ test('a params broadcast asks for the queued blocks again from just ahead of the
   assert.equal(SAFE_FROM, 7);
 });
 
-test('a swapped patch asks for the queued blocks again like a change; a source\'s failure asks for nothing', () => {
+// The clock stands still inside `during`: the playing position a rewind starts from does not drift on a busy machine.
+function atOneMoment(during) {
+  const now = performance.now();
+  const real = performance.now;
+  performance.now = () => now;
+  try { during(); } finally { performance.now = real; }
+}
+
+test('a swapped patch asks for the queued blocks again like a change; a source\'s failure asks for nothing', () => atOneMoment(() => {
   const { socket } = rewindingLink();
   socket.receive(JSON.stringify({ op: 'source', version: 2, name: "'x' threw", error: "'x' threw Exception: no" }));
   assert.deepEqual(messages(socket, 'rewind'), [], 'the silence of a failure is rendered already');
   socket.receive(JSON.stringify({ op: 'source', version: 3, name: 'saw 110 Hz' }));
   assert.deepEqual(messages(socket, 'rewind').map((m) => JSON.parse(m)), [{ op: 'rewind', from: SAFE_FROM }]);
-});
+}));
+
+test('notes played anywhere ask for a rewind like a change; the player\'s own notes ask right behind them', () => atOneMoment(() => {
+  const { socket, link } = rewindingLink();
+  socket.receive(JSON.stringify({ op: 'notes', version: 2 }));
+  assert.deepEqual(messages(socket, 'rewind').map((m) => JSON.parse(m)), [{ op: 'rewind', from: SAFE_FROM }]);
+  const own = rewindingLink();
+  own.link.command({ type: 'send', message: { op: 'note-on', note: 60, velocity: 0.8 }, sentAt: clock() });
+  assert.deepEqual(own.socket.sent.slice(-2).map((m) => JSON.parse(m)),
+    [{ op: 'note-on', note: 60, velocity: 0.8 }, { op: 'rewind', from: SAFE_FROM }]);
+}));
 
 test('a rewind\'s blocks replace what the ring holds at their place and count as no delivery', () => {
   const { link, socket, ring } = rewindingLink();

@@ -9,7 +9,7 @@ namespace SynthNotebook.Player;
 /// a nonce CSP runs only its own inline script. Each module becomes a function scope that returns its exports, in
 /// the order the imports give; a module runs once, after everything it imports.
 /// The modules keep to a small form, checked here: <c>import { A, B } from './name.js';</c> or
-/// <c>import './name.js';</c> at the top, and <c>export</c> before a top-level class, function or const.
+/// <c>import './name.js';</c> at the top, and <c>export</c> before a top-level class, (async) function or const.
 /// </summary>
 internal static partial class ModuleBundle
 {
@@ -67,14 +67,14 @@ internal static partial class ModuleBundle
                 imports.Add(new Import(import.Groups["from"].Value, names));
                 continue;
             }
-            if (line.StartsWith("import", StringComparison.Ordinal) || line.StartsWith("export default", StringComparison.Ordinal)
-                || line.StartsWith("export {", StringComparison.Ordinal))
+            var isExport = ExportLine().Match(line);
+            if (line.StartsWith("import", StringComparison.Ordinal) || (line.StartsWith("export", StringComparison.Ordinal) && !isExport.Success))
             {
                 throw new InvalidOperationException($"{name}: '{line.Trim()}' is not a form the player's bundle links (ModuleBundle).");
             }
-            if (ExportLine().Match(line) is { Success: true } export)
+            if (isExport.Success)
             {
-                exports.Add(export.Groups["name"].Value);
+                exports.Add(isExport.Groups["name"].Value);
                 body.Append(line["export ".Length..]).Append('\n');
                 continue;
             }
@@ -86,7 +86,7 @@ internal static partial class ModuleBundle
     [GeneratedRegex(@"^import\s+(?:\{(?<names>[^}]*)\}\s+from\s+)?'\./(?<from>[\w-]+\.js)';\s*$")]
     private static partial Regex ImportLine();
 
-    [GeneratedRegex(@"^export\s+(?:class|function|const|let)\s+(?<name>[A-Za-z_$][\w$]*)")]
+    [GeneratedRegex(@"^export\s+(?:async\s+)?(?:class|function|const|let)\s+(?<name>[A-Za-z_$][\w$]*)")]
     private static partial Regex ExportLine();
 
     private sealed record Import(string From, string[] Names);

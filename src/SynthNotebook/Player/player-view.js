@@ -1,5 +1,7 @@
+import { LetterPiano, buildKeys, connectMidi } from './keyboard.js';
+
 // The player's face: Play/Stop, a slider per component and one for the gain, the microphone's options, a notice, the
-// scopes' canvases and the status line. It draws and reports what the user does; it knows nothing of audio or sockets.
+// keyboard (while the server plays an instrument), the scopes' canvases and the status line. It draws and reports what the user does; it knows nothing of audio or sockets.
 // The slider ranges are the server's (config.limits): the highest frequency is the synth's Nyquist frequency, the
 // highest gain the synth's limit.
 
@@ -50,7 +52,16 @@ const STYLE = `
     margin-bottom: 6px; line-height: 1.35; height: 2.7em; overflow: hidden; }
   .synth-notebook-player .snp-mic { display: flex; gap: 12px; margin-bottom: 6px; }
   .synth-notebook-player .snp-notice { margin: 6px 0; padding: 6px; border-left: 3px solid #d98c00; }
-  .synth-notebook-player canvas { width: 100%; height: 110px; display: block; margin-top: 6px; }`;
+  .synth-notebook-player canvas { width: 100%; height: 110px; display: block; margin-top: 6px; }
+  .synth-notebook-player .snp-keyboard { margin-top: 8px; outline: none; border-radius: 4px; padding: 4px; }
+  .synth-notebook-player .snp-keyboard:focus-visible, .synth-notebook-player .snp-keyboard:focus { box-shadow: 0 0 0 2px #4a8ad4; }
+  .synth-notebook-player .snp-keyboard-bar { display: flex; gap: 8px; align-items: center; font-size: 11px; margin-bottom: 4px; }
+  .synth-notebook-player .snp-keyboard-bar span { opacity: .85; }
+  .synth-notebook-player .snp-keys { position: relative; height: 84px; --snp-white: 28px; --snp-black: 18px; max-width: 100%; overflow: hidden; touch-action: none; user-select: none; }
+  .synth-notebook-player .snp-key { position: absolute; top: 0; box-sizing: border-box; border: 1px solid #555; border-radius: 0 0 4px 4px; cursor: pointer; }
+  .synth-notebook-player .snp-white { width: var(--snp-white); height: 84px; background: #fafafa; z-index: 1; }
+  .synth-notebook-player .snp-black { width: var(--snp-black); height: 52px; background: #222; z-index: 2; }
+  .synth-notebook-player .snp-key.snp-down { background: #4a8ad4; }`;
 
 export class PlayerView {
   // actions: { play(), stop(), change(message) }, called on the user's clicks and slider moves.
@@ -87,6 +98,7 @@ export class PlayerView {
     root.append(style, bar, this.status, this.notice);   // the status gets the whole width: it says a lot
     if (this.duplex) root.append(this.microphoneOptions());
     root.append(this.sliders);
+    if (!this.duplex) root.append(this.keyboardSection());
     this.canvases = (this.duplex ? ['microphone', 'output'] : ['output']).map((label) => {
       const canvas = document.createElement('canvas');
       canvas.width = 640;
@@ -96,6 +108,62 @@ export class PlayerView {
       return canvas;
     });
     this.buildSliders(components, gain);
+  }
+
+  // The keys: on screen, the computer's letters while the keyboard has the focus, and Web MIDI when asked for. Hidden
+  // until the server says its patch has keys (showKeys).
+  keyboardSection() {
+    const section = document.createElement('div');
+    section.className = 'snp-keyboard';
+    section.tabIndex = 0;
+    section.hidden = true;
+    section.setAttribute('aria-label', 'keyboard: click, then play with the letters');
+    const piano = new LetterPiano({ lowestC: 60 });
+    const held = new Set();
+    const press = (note, velocity = 0.8) => {
+      if (held.has(note)) return;
+      held.add(note);
+      this.keys.show(note, true);
+      this.actions.change({ op: 'note-on', note, velocity: Math.round(velocity * 1000) / 1000 });
+    };
+    const release = (note) => {
+      if (!held.delete(note)) return;
+      this.keys.show(note, false);
+      this.actions.change({ op: 'note-off', note });
+    };
+    this.keys = buildKeys(document, { low: 48, high: 84, press: (note) => { section.focus(); press(note); }, release });
+    const hint = document.createElement('span');
+    const showHint = () => { hint.textContent = `click here, then play A W S E D F T G Y H U J K (${piano.octaveLabel}); Z X: octave`; };
+    showHint();
+    const midiState = document.createElement('span');
+    midiState.className = 'snp-midi';
+    const midi = this.button('MIDI', async () => {
+      midiState.textContent = 'MIDI: asking…';
+      midiState.textContent = await connectMidi(globalThis.navigator, ({ note, velocity, on }) => (on ? press(note, velocity) : release(note)));
+    });
+    const bar = document.createElement('div');
+    bar.className = 'snp-keyboard-bar';
+    bar.append(hint, midi, midiState);
+    section.addEventListener('keydown', (event) => {
+      if (event.ctrlKey || event.metaKey || event.altKey) return;
+      const note = piano.press(event.code);
+      if (note !== null) press(note);
+      else if (event.code === 'KeyZ' || event.code === 'KeyX') showHint();
+      else if (!piano.held.has(event.code)) return;
+      event.preventDefault();
+    });
+    section.addEventListener('keyup', (event) => {
+      const note = piano.release(event.code);
+      if (note !== null) release(note);
+    });
+    section.addEventListener('blur', () => { for (const note of piano.releaseAll()) release(note); });
+    this.keyboard = section;
+    section.append(bar, this.keys.element);
+    return section;
+  }
+
+  showKeys(visible) {
+    if (this.keyboard) this.keyboard.hidden = !visible;
   }
 
   // The browser's own voice processing, off by default: the chain in the kernel should get the raw signal.

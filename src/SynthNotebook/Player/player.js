@@ -190,6 +190,7 @@ class SynthPlayer {
         this.view.showParameters(message.params);
         this.view.enableSliders(true);
         this.source = { name: message.source, error: null };
+        this.view.showKeys(message.keys === true);
         this.setStatus(describe(this.stats));
         break;
       case 'params':
@@ -197,6 +198,7 @@ class SynthPlayer {
         break;
       case 'source':
         this.source = { name: message.name, error: message.error ?? null };
+        this.view.showKeys(message.keys === true);
         if (message.error) console.warn(`SynthNotebook: ${message.error}`);
         this.setStatus(describe(this.stats));
         break;

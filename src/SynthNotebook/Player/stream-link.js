@@ -128,7 +128,7 @@ export class StreamLink {
     if (this.socket?.readyState !== WebSocket.OPEN) return;
     if (sentAt !== undefined && !this.pendingChange) this.pendingChange = { sentAt };
     this.socket.send(JSON.stringify(message));
-    if (message.op === 'set') this.rewind(undefined);
+    if (message.op === 'set' || message.op === 'note-on' || message.op === 'note-off') this.rewind(undefined);
   }
 
   // The parameters changed (to `version`, or by this player's own set): the queued blocks from just ahead of the
@@ -185,6 +185,7 @@ export class StreamLink {
         this.requestBlocks();
         break;
       case 'params':
+      case 'notes':    // the instrument was played (here, on another page, or from the kernel)
         if (this.pendingChange && this.pendingChange.version === undefined) this.pendingChange.version = message.version;
         this.rewind(message.version);
         break;

@@ -49,6 +49,18 @@ public sealed class AdsrEnvelope : IRewindableProcessor
         }
     }
 
+    /// <summary>
+    /// How many of the next <paramref name="count"/> samples the envelope is still active for: all of them until a
+    /// release, then the release's samples left (0 once idle). A voice renders only those, so it ends on the same
+    /// sample however its blocks are cut.
+    /// </summary>
+    public int ActiveSamples(int count) => Stage switch
+    {
+        EnvelopeStage.Idle => 0,
+        EnvelopeStage.Release => Math.Min(count, _remaining),
+        _ => count,
+    };
+
     /// <summary>Multiplies <paramref name="block"/> by the envelope, sample by sample.</summary>
     public void Process(Span<float> block)
     {

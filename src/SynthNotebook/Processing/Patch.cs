@@ -1,3 +1,4 @@
+using SynthNotebook.Instruments;
 using SynthNotebook.Synthesis;
 
 namespace SynthNotebook.Processing;
@@ -17,11 +18,12 @@ public sealed class Patch
 {
     private readonly Func<int, ISampleSource> _create;
 
-    private Patch(string name, Func<int, ISampleSource> create, bool isSynthVoice)
+    private Patch(string name, Func<int, ISampleSource> create, bool isSynthVoice, Instrument? instrument = null)
     {
         Name = name;
         _create = create;
         IsSynthVoice = isSynthVoice;
+        Instrument = instrument;
     }
 
     /// <summary>What the patch is, for the player's status line and plain-text outputs.</summary>
@@ -29,6 +31,9 @@ public sealed class Patch
 
     /// <summary>True for a synth's own voice, library code through and through (the server may render it inline).</summary>
     internal bool IsSynthVoice { get; }
+
+    /// <summary>The instrument this patch plays, if any: the one the player's keyboard plays while it is the server's.</summary>
+    public Instrument? Instrument { get; }
 
     /// <summary>A patch whose sources <paramref name="createForSampleRate"/> makes, one per listener, for its rate.</summary>
     public static Patch From(Func<int, ISampleSource> createForSampleRate, string name = "your source")
@@ -59,7 +64,11 @@ public sealed class Patch
         return new Patch($"synth ({synth.ComponentCount} sines)", rate => synth.CreateVoice(rate), isSynthVoice: true);
     }
 
-    /// <summary>The synth's voices (<see cref="Of"/>): <c>server.Source = synth;</c></summary>
+    /// <summary>An instrument's voices, playing what it is told (<see cref="Instrument.Patch"/>).</summary>
+    internal static Patch Of(Instrument instrument)
+        => new(instrument.Name, instrument.CreateSource, isSynthVoice: false, instrument);
+
+    /// <summary>The synth's voices (<see cref="Of(Synth)"/>): <c>server.Source = synth;</c></summary>
     public static implicit operator Patch(Synth synth) => Of(synth);
 
     /// <summary>Every patch's sources summed, sample by sample (scale them with <see cref="Gain"/> to keep within ±1).</summary>
@@ -71,15 +80,16 @@ public sealed class Patch
             throw new ArgumentException("Mix needs one patch or more, none of them null.", nameof(patches));
         }
         var parts = patches.ToArray();
-        return From(rate => MixSource.Of([.. parts.Select(patch => patch.Create(rate))]),
-            $"mix of {string.Join(" + ", parts.Select(patch => patch.Name))}");
+        return new Patch($"mix of {string.Join(" + ", parts.Select(patch => patch.Name))}",
+            rate => MixSource.Of([.. parts.Select(patch => patch.Create(rate))]), isSynthVoice: false,
+            parts.Select(patch => patch.Instrument).FirstOrDefault(instrument => instrument is not null));
     }
 
     /// <summary>This patch followed by a fresh instance of <paramref name="chain"/> per source.</summary>
     public Patch Through(AudioChain chain)
     {
         ArgumentNullException.ThrowIfNull(chain);
-        return From(rate => Create(rate).Through(chain), $"{Name} → {chain}");
+        return new Patch($"{Name} → {chain}", rate => Create(rate).Through(chain), isSynthVoice: false, Instrument);
     }
 
     /// <summary>This patch multiplied by <paramref name="gain"/> (0–4).</summary>

@@ -11,6 +11,8 @@ internal enum ClientOp
     Hold,
     Rewind,
     Set,
+    NoteOn,
+    NoteOff,
 }
 
 /// <summary>
@@ -30,7 +32,9 @@ internal readonly record struct ClientMessage(
     string? Mode = null,
     double? Pace = null,
     double? From = null,
-    bool Rewind = false)
+    bool Rewind = false,
+    double? Note = null,
+    double? Velocity = null)
 {
     /// <summary>True when a text message is meant as JSON; anything else is the seed's "give me a block".</summary>
     public static bool LooksLikeJson(ReadOnlySpan<byte> text)
@@ -74,6 +78,7 @@ internal readonly record struct ClientMessage(
         string? op = null, token = null, mode = null;
         var rewind = false;
         double? sampleRate = null, blockSize = null, blocks = null, pace = null, from = null, component = null, frequency = null, amplitude = null, gain = null;
+        double? note = null, velocity = null;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
             var name = reader.ValueSpan;
@@ -105,7 +110,9 @@ internal readonly record struct ClientMessage(
                 || !TryNumber(ref reader, name, "component"u8, ref component, out error)
                 || !TryNumber(ref reader, name, "frequency"u8, ref frequency, out error)
                 || !TryNumber(ref reader, name, "amplitude"u8, ref amplitude, out error)
-                || !TryNumber(ref reader, name, "gain"u8, ref gain, out error))
+                || !TryNumber(ref reader, name, "gain"u8, ref gain, out error)
+                || !TryNumber(ref reader, name, "note"u8, ref note, out error)
+                || !TryNumber(ref reader, name, "velocity"u8, ref velocity, out error))
             {
                 return false;
             }
@@ -124,19 +131,24 @@ internal readonly record struct ClientMessage(
             "hold" => ClientOp.Hold,
             "rewind" => ClientOp.Rewind,
             "set" => ClientOp.Set,
+            "note-on" => ClientOp.NoteOn,
+            "note-off" => ClientOp.NoteOff,
             _ => null,
         };
         if (parsed is null)
         {
             error = new ProtocolError(ProtocolError.UnknownOp,
-                op is null ? "The message has no \"op\"; expected one of hello, credit, hold, rewind, set."
-                           : $"Unknown op \"{Quoted(op)}\"; expected one of hello, credit, hold, rewind, set.");
+                op is null ? $"The message has no \"op\"; expected one of {OpNames}."
+                           : $"Unknown op \"{Quoted(op)}\"; expected one of {OpNames}.");
             return false;
         }
-        message = new ClientMessage(parsed.Value, token, sampleRate, blockSize, blocks, component, frequency, amplitude, gain, mode, pace, from, rewind);
+        message = new ClientMessage(parsed.Value, token, sampleRate, blockSize, blocks, component, frequency, amplitude, gain, mode, pace, from, rewind,
+            note, velocity);
         error = default;
         return true;
     }
+
+    private const string OpNames = "hello, credit, hold, rewind, set, note-on, note-off";
 
     // The common ops are interned so a credit message costs no string.
     private static string OpName(ref Utf8JsonReader reader)
@@ -144,6 +156,8 @@ internal readonly record struct ClientMessage(
          : reader.ValueTextEquals("set"u8) ? "set"
          : reader.ValueTextEquals("hold"u8) ? "hold"
          : reader.ValueTextEquals("rewind"u8) ? "rewind"
+         : reader.ValueTextEquals("note-on"u8) ? "note-on"
+         : reader.ValueTextEquals("note-off"u8) ? "note-off"
          : reader.ValueTextEquals("hello"u8) ? "hello"
          : reader.GetString() ?? "";
 

@@ -11,4 +11,5 @@ internal readonly record struct ProtocolError(string Code, string Message)
     public const string TooManyCredits = "too-many-credits";
     public const string UnexpectedHello = "unexpected-hello";
     public const string NotInThisMode = "not-in-this-mode";
+    public const string NoInstrument = "no-instrument";
 }

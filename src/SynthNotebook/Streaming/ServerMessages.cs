@@ -15,7 +15,7 @@ internal sealed class ServerMessages
     public ServerMessages() => _writer = new Utf8JsonWriter(_buffer);
 
     public ReadOnlyMemory<byte> Welcome(StreamMode mode, int sampleRate, int blockSize, int maxCredits, int pace,
-        int rewindBlocks, TimeSpan ramp, SynthParameters parameters, long version, string source)
+        int rewindBlocks, TimeSpan ramp, SynthParameters parameters, long version, string source, bool keys)
     {
         Begin("welcome");
         _writer.WriteNumber("version", ProtocolVersion);
@@ -35,6 +35,10 @@ internal sealed class ServerMessages
         }
         _writer.WriteNumber("rampMs", ramp.TotalMilliseconds);
         _writer.WriteString("source", source);
+        if (keys)
+        {
+            _writer.WriteBoolean("keys", true);
+        }
         _writer.WritePropertyName("params");
         WriteParameters(parameters, version);
         return End();
@@ -47,12 +51,24 @@ internal sealed class ServerMessages
         return End();
     }
 
+    /// <summary>The instrument was played: the blocks from this version on have the notes in them.</summary>
+    public ReadOnlyMemory<byte> Notes(long version)
+    {
+        Begin("notes");
+        _writer.WriteNumber("version", version);
+        return End();
+    }
+
     /// <summary>The patch playing now (a swap), or the failure that silenced it.</summary>
-    public ReadOnlyMemory<byte> Source(string name, long version, string? error)
+    public ReadOnlyMemory<byte> Source(string name, long version, bool keys, string? error)
     {
         Begin("source");
         _writer.WriteNumber("version", version);
         _writer.WriteString("name", name);
+        if (keys)
+        {
+            _writer.WriteBoolean("keys", true);
+        }
         if (error is not null)
         {
             _writer.WriteString("error", error);

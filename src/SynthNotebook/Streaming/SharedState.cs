@@ -5,7 +5,7 @@ namespace SynthNotebook.Streaming;
 
 /// <summary>
 /// What every connection of a server shares: the synth its sliders move, the patch its synth connections play, and the
-/// chain its microphones go through. Each connection makes its own instances from them.
+/// chain its microphones go through, and the count of their changes. Each connection makes its own instances from them.
 /// </summary>
 internal sealed class SharedState(Synth synth)
 {
@@ -15,9 +15,15 @@ internal sealed class SharedState(Synth synth)
 
     public SwapSlot<AudioChain> Chain { get; } = new(AudioChain.PassThrough);
 
+    private long _version = synth.Parameters.Version;   // never behind the parameters' own count
+
     /// <summary>
-    /// The stream's version (docs/protocol.md): every change a listener should hear counts once, a parameter change or
-    /// a swap of the patch, so a block whose version is at least a message's was rendered after that message's change.
+    /// The stream's version (docs/protocol.md): every change a listener should hear counts once — a parameter change, a
+    /// swap of the patch, a note played — counted after the change is in place, so a block rendered after reading
+    /// version N has every change up to N in it.
     /// </summary>
-    public long Version => Synth.Parameters.Version + Sources.Current.Version;
+    public long Version => Volatile.Read(ref _version);
+
+    /// <summary>Counts a change that is in place now; returns the version it makes.</summary>
+    public long Changed() => Interlocked.Increment(ref _version);
 }

@@ -30,6 +30,7 @@ internal sealed class StreamSession
     private int _queuedReplies; // error replies not yet sent: bounded, so a client that floods and never reads is closed
     private readonly ServerMessages _readerMessages = new();
     private readonly ServerMessages _writerMessages = new();
+    private long _versionSent;           // the stream's version last told (the writer's alone)
     private long _parametersSent = -1;   // the version of the newest params broadcast (the writer's alone)
     private int _parametersChanged;
     private int _sourceSent;             // the version of the patch the newest source message named (the writer's alone)
@@ -118,11 +119,12 @@ internal sealed class StreamSession
             return;
         }
         _broadcasting = true; // before the welcome reads the parameters: a change after that is broadcast
+        var version = _shared.Version;   // read first: a change after it is told after the welcome
         var (parameters, source) = (_synth.Parameters, _shared.Sources.Current);
-        (_parametersSent, _sourceSent) = (parameters.Version, source.Version);   // told in the welcome: not news after it
+        (_versionSent, _parametersSent, _sourceSent) = (version, parameters.Version, source.Version);
         var welcome = _readerMessages.Welcome(request.Mode, request.SampleRate, request.BlockSize, _options.MaxCredits,
-            _streamer.PaceGroup, _streamer.RewindBlocks, _synth.Ramp, parameters, parameters.Version + source.Version,
-            source.Value.Name);
+            _streamer.PaceGroup, _streamer.RewindBlocks, _synth.Ramp, parameters, version, source.Value.Name,
+            keys: source.Value.Instrument is not null);
         await _socket.SendAsync(welcome, WebSocketMessageType.Text, abort);
     }
 
@@ -169,6 +171,7 @@ internal sealed class StreamSession
             ClientOp.Hold => streamer.Hold(message.Blocks),
             ClientOp.Rewind => streamer.Rewind(message.From),
             ClientOp.Set => Set(message),
+            ClientOp.NoteOn or ClientOp.NoteOff => Note(message),
             _ => new ProtocolError(ProtocolError.UnexpectedHello, "This connection already said hello."),
         };
     }
@@ -210,20 +213,67 @@ internal sealed class StreamSession
         }
     }
 
-    /// <summary>The newest parameters and patch, each when it is not the one last told.</summary>
+    /// <summary><c>note-on</c>, <c>note-off</c>: plays the instrument the server plays, which every connection hears.</summary>
+    private ProtocolError? Note(in ClientMessage message)
+    {
+        var patch = _shared.Sources.Value;
+        if (patch.Instrument is not { } instrument)
+        {
+            return new ProtocolError(ProtocolError.NoInstrument,
+                $"The server plays '{Quoted(patch.Name)}', which has no keys: set server.Source to an instrument (server.Source = new Instrument()).");
+        }
+        var op = message.Op == ClientOp.NoteOn ? "note-on" : "note-off";
+        if (message.Note is not { } note || note != Math.Floor(note) || note is < 0 or > 127)
+        {
+            return new ProtocolError(ProtocolError.InvalidValue,
+                $"{op} needs \"note\": a MIDI note number, a whole number in [0, 127]; got {message.Note?.ToString() ?? "nothing"}.");
+        }
+        if (message.Op == ClientOp.NoteOff)
+        {
+            instrument.NoteOff((int)note);
+            return null;
+        }
+        var velocity = message.Velocity ?? 0.8;
+        if (!(velocity is >= 0 and <= 1))
+        {
+            return new ProtocolError(ProtocolError.InvalidValue, $"velocity must be a number in [0, 1]; got {velocity}.");
+        }
+        instrument.NoteOn((int)note, velocity);
+        return null;
+    }
+
+    // An error quotes at most this much of a name: a reply must stay small.
+    private static string Quoted(string name) => name.Length <= 40 ? name : name[..40] + "…";
+
+    /// <summary>
+    /// The newest parameters and patch, each when it is not the one last told; a newer version with neither changed was
+    /// notes played on the instrument.
+    /// </summary>
     private async Task SendChangesAsync(CancellationToken abort)
     {
         var version = _shared.Version;
+        if (version == _versionSent)
+        {
+            return;
+        }
+        _versionSent = version;
+        var told = false;
         if (_synth.Parameters is var parameters && parameters.Version != _parametersSent)
         {
             _parametersSent = parameters.Version;
+            told = true;
             await _socket.SendAsync(_writerMessages.Parameters(parameters, version), WebSocketMessageType.Text, abort);
         }
         if (_shared.Sources.Current is var source && source.Version != _sourceSent)
         {
             _sourceSent = source.Version;
             _faultSent = null;   // a new patch's failure is news, even in the same words
-            await _socket.SendAsync(_writerMessages.Source(source.Value.Name, version, error: null), WebSocketMessageType.Text, abort);
+            told = true;
+            await _socket.SendAsync(_writerMessages.Source(source.Value.Name, version, keys: source.Value.Instrument is not null, error: null), WebSocketMessageType.Text, abort);
+        }
+        if (!told)
+        {
+            await _socket.SendAsync(_writerMessages.Notes(version), WebSocketMessageType.Text, abort);
         }
     }
 
@@ -237,7 +287,8 @@ internal sealed class StreamSession
         if (fault.Message != _faultSent && _broadcasting)
         {
             _faultSent = fault.Message;
-            _outgoingText.Enqueue(_writerMessages.Source(fault.PatchName, _shared.Version, fault.Message).ToArray());
+            _outgoingText.Enqueue(_writerMessages.Source(fault.PatchName, _shared.Version,
+                keys: _shared.Sources.Value.Instrument is not null, fault.Message).ToArray());
             _wakeWriter();
         }
     }

@@ -28,6 +28,8 @@ public sealed class SynthServer : IAsyncDisposable, IDisposable
     private readonly OriginPolicy _origins;
     private readonly ConcurrentDictionary<StreamSession, byte> _sessions = new();
     private readonly SharedState _shared;
+    private readonly Lock _sourceLock = new();
+    private readonly Action _onPlayed;
     private readonly CancellationTokenSource _abort = new();
     private readonly CancellationTokenSource _closing = new();   // ends the pages' feeds when stopping begins
     private readonly Lazy<Task> _stop;
@@ -42,6 +44,7 @@ public sealed class SynthServer : IAsyncDisposable, IDisposable
         _app = app;
         _origins = new OriginPolicy(options.AllowedOrigins);
         _stop = new Lazy<Task>(StopCoreAsync);
+        _onPlayed = BroadcastChange;
         synth.ParametersChanged += OnParametersChanged;
     }
 
@@ -64,7 +67,22 @@ public sealed class SynthServer : IAsyncDisposable, IDisposable
         {
             ArgumentNullException.ThrowIfNull(value);
             TryFirstBlock(value);
-            _shared.Sources.Swap(value);
+            lock (_sourceLock)
+            {
+                var old = _shared.Sources.Value;
+                _shared.Sources.Swap(value);
+                if (old.Instrument != value.Instrument)
+                {
+                    if (old.Instrument is { } oldInstrument)
+                    {
+                        oldInstrument.Played -= _onPlayed;
+                    }
+                    if (value.Instrument is { } instrument)
+                    {
+                        instrument.Played += _onPlayed;
+                    }
+                }
+            }
             LastSourceFault = null;
             BroadcastChange();
         }
@@ -317,8 +335,10 @@ public sealed class SynthServer : IAsyncDisposable, IDisposable
 
     private void OnParametersChanged(SynthParameters parameters) => BroadcastChange();
 
+    /// <summary>Counts a change now in place (parameters, patch, notes) and tells every connection.</summary>
     private void BroadcastChange()
     {
+        _shared.Changed();
         foreach (var session in _sessions.Keys)
         {
             session.ParametersChanged();
@@ -358,6 +378,13 @@ public sealed class SynthServer : IAsyncDisposable, IDisposable
         _stopping = true;
         await _closing.CancelAsync();
         Synth.ParametersChanged -= OnParametersChanged;
+        lock (_sourceLock)
+        {
+            if (_shared.Sources.Value.Instrument is { } instrument)
+            {
+                instrument.Played -= _onPlayed;
+            }
+        }
         RunningByPort.TryRemove(new KeyValuePair<int, SynthServer>(Port, this));
         await Task.WhenAll(_sessions.Keys.Select(s => s.CloseAsync(WebSocketCloseStatus.EndpointUnavailable, "The server is stopping.")));
         using (var graceful = new CancellationTokenSource(GracefulStop))

@@ -48,6 +48,7 @@ public class ModuleBundleTests
     [InlineData("import { B } from \"./b.js\";")]
     [InlineData("export default 1;")]
     [InlineData("export { B };")]
+    [InlineData("export var B = 1;")]
     public void AFormTheBundleCannotLinkIsRefusedNamingTheModule(string line)
     {
         var error = Assert.Throws<InvalidOperationException>(() => ModuleBundle.Link("x.js", _ => line + "\n"));
