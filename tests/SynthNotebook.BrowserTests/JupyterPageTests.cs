@@ -97,9 +97,43 @@ public sealed class JupyterPageTests(BrowserFixture browser)
         Assert.Empty(await ErrorOutputsAsync(third));
     }
 
-    private async Task<PlayerPage> OpenNotebookAsync(JupyterServer jupyter)
+    /// <summary>
+    /// notebooks/MakeYourOwnSound.ipynb in the same page: every cell runs, and the instrument's player in the notebook
+    /// plays a key pressed on its keyboard at that key's pitch, on the instrument the last cell gave the server.
+    /// </summary>
+    [Fact]
+    public async Task TheOwnSoundNotebookRunsInAJupyterPageAndItsKeyboardPlaysTheInstrument()
     {
-        var page = await PlayerPage.OpenAsync(browser.Browser, jupyter.NotebookPage(Notebook));
+        const string OwnSound = "MakeYourOwnSound.ipynb";
+        var folder = JupyterSetup.NotebookFolder(Path.Combine(RepositoryFiles.Root, "notebooks", OwnSound));
+        using var jupyter = await JupyterServer.StartAsync(folder);
+        await using var page = await OpenNotebookAsync(jupyter, OwnSound);
+        var cells = await page.Page.EvaluateAsync<int>("() => Jupyter.notebook.ncells()");
+        await page.Page.EvaluateAsync($"() => Jupyter.notebook.execute_cell_range(0, {cells - 1})");
+        await WaitForCellsAsync(page, 0, cells - 1, jupyter);
+        Assert.Empty(await ErrorOutputsAsync(page));
+
+        // The players of the page: the synth's (first), the square keys', the bells'. The bells play now.
+        await page.PlayAsync(2);
+        var keyboard = page.Player(2).Locator(".snp-keyboard");
+        await keyboard.WaitForAsync(new() { State = WaitForSelectorState.Visible });
+        await page.WaitForAsync(2, "s => s.status.endsWith('playing bells')");
+        var heard = (await page.StatsAsync(2)).ChangesHeard;
+        await keyboard.Locator("[data-note='57']").ClickAsync(new() { Delay = 700 });   // A3, held 0.7 s
+        await page.WaitForAsync(2, $"s => s.changesHeard > {heard}");
+        var played = await page.CaptureAsync();
+        var sampleRate = played.SampleRate;
+        // The last of the held key: the bell's fundamental is the loudest partial (its third is 0.3 of it).
+        var window = played.Samples.AsSpan(Math.Max(0, played.Samples.Length - 16_384), 16_384);
+        var magnitudes = Spectrum.Magnitudes(window);
+        Assert.Equal(220, Spectrum.BinToHz(Spectrum.PeakBin(magnitudes, Spectrum.HzToBin(100, 16_384, sampleRate)), 16_384, sampleRate), 3.0);
+        await page.Page.ScreenshotAsync(new() { Path = Path.Combine(AppContext.BaseDirectory, "jupyter-own-sound.png"), FullPage = true });
+        Assert.DoesNotContain(page.Console, line => line.StartsWith("pageerror", StringComparison.Ordinal));
+    }
+
+    private async Task<PlayerPage> OpenNotebookAsync(JupyterServer jupyter, string notebook = Notebook)
+    {
+        var page = await PlayerPage.OpenAsync(browser.Browser, jupyter.NotebookPage(notebook));
         await page.Page.WaitForFunctionAsync("() => window.Jupyter?.notebook?.kernel?.is_connected()", null,
             new() { Timeout = 120_000, PollingInterval = 100 });
         return page;

@@ -65,3 +65,14 @@ test('the way there and back is allowed what recent rewinds took: their third qu
   }
   assert.equal(rewinder.leadMs, 10.7 + 30, 'at most 30 ms: later ones are spliced');
 });
+
+test('a rewind the server skipped is over: the next change may ask at once', () => {
+  const rewinder = new Rewinder({ blockSize: 256, sampleRate: 48000, callbackMs: 10, reachBlocks: 94 });
+  for (let s = 0; s < 40; s++) rewinder.arrived(s, 1, 0);
+  assert.deepEqual(rewinder.changed(2, 0, 0), { op: 'rewind', from: 3 });
+  assert.ok(rewinder.waiting);
+  assert.equal(rewinder.changed(3, 0, 10), null, 'one at a time');
+  rewinder.skipped();
+  assert.ok(!rewinder.waiting);
+  assert.deepEqual(rewinder.changed(4, 0, 20), { op: 'rewind', from: 3 });
+});

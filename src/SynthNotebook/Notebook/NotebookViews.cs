@@ -1,3 +1,4 @@
+using SynthNotebook.Instruments;
 using SynthNotebook.Notebook.Charts;
 using SynthNotebook.Streaming;
 using SynthNotebook.Synthesis;
@@ -12,13 +13,14 @@ public static class NotebookViews
 {
     /// <summary>The types <see cref="Html"/> renders.</summary>
     public static IReadOnlyList<Type> Types { get; } =
-        [typeof(SynthServer), typeof(Synth), typeof(DuplexPlayer), typeof(SignalChart), typeof(Sound), typeof(float[])];
+        [typeof(SynthServer), typeof(Synth), typeof(Instrument), typeof(DuplexPlayer), typeof(SignalChart), typeof(Sound), typeof(float[])];
 
     /// <summary>The value's HTML, or null for a type SynthNotebook does not render.</summary>
     public static string? Html(object value) => value switch
     {
         SynthServer server => ServerCard.Html(server),
         Synth synth => SynthCard.Html(synth),
+        Instrument instrument => InstrumentCard.Html(instrument),
         DuplexPlayer player => player.Html(),
         SignalChart chart => ChartHtml.ForNotebook(chart.FigureJson),
         Sound sound => SoundView.Html(sound),

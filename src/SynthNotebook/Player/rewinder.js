@@ -45,6 +45,12 @@ export class Rewinder {
     return true;
   }
 
+  // The server could render nothing again (what played kept no checkpoints): the rewind is over, unanswered by blocks.
+  skipped() {
+    this.sentAt = null;
+    this.answered = true;
+  }
+
   // How far ahead of the playing position a rewind starts: the device's next callback, and the way there and back
   // as the recent rewinds took it (their third quartile, 4–30 ms). A rewind later than that is cross-faded in where
   // the ring is, which is no click; every ms more here is a ms more before a change is heard.

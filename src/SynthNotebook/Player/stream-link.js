@@ -189,6 +189,9 @@ export class StreamLink {
         if (this.pendingChange && this.pendingChange.version === undefined) this.pendingChange.version = message.version;
         this.rewind(message.version);
         break;
+      case 'rewind-skipped':   // a source of the user's without checkpoints: its changes come with the stream
+        this.rewinder?.skipped();
+        break;
       case 'source':   // another patch plays: heard like a parameter change; a failure is silence already rendered
         if (message.error === undefined) this.rewind(message.version);
         break;

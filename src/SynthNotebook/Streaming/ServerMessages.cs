@@ -51,6 +51,15 @@ internal sealed class ServerMessages
         return End();
     }
 
+    /// <summary>A rewind with nothing to render again: what played from <paramref name="from"/> on kept no checkpoints.</summary>
+    public ReadOnlyMemory<byte> RewindSkipped(long from, string source)
+    {
+        Begin("rewind-skipped");
+        _writer.WriteNumber("from", from);
+        _writer.WriteString("message", $"'{source}' keeps no checkpoints (not an IRewindableSource): nothing could be rendered again; changes are heard behind the cushion.");
+        return End();
+    }
+
     /// <summary>The instrument was played: the blocks from this version on have the notes in them.</summary>
     public ReadOnlyMemory<byte> Notes(long version)
     {

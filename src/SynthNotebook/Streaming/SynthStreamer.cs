@@ -23,6 +23,7 @@ internal sealed class SynthStreamer : Streamer
     private readonly SharedState _shared;
     private readonly PatchSwitch _source;
     private readonly Action<SourceFault> _faulted;
+    private readonly ServerMessages _messages = new();   // the writer's
     private readonly BlockFrame _frame;
     private readonly int _sampleRate;
     private readonly bool _seedMode;
@@ -233,6 +234,12 @@ internal sealed class SynthStreamer : Streamer
     {
         var end = _sequence;
         _sequence = _history!.RewindTo(from);
+        if (_sequence == end && from < end)
+        {
+            // The source playing keeps no checkpoints: nothing can be rendered again, and the client is told so.
+            await _socket.SendAsync(_messages.RewindSkipped(from, _source.Name), WebSocketMessageType.Text, abort);
+            return;
+        }
         while (_sequence < end)
         {
             await SendGroupAsync((int)Math.Min(MaxGathered, end - _sequence), abort);

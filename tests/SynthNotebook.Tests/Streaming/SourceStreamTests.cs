@@ -110,6 +110,25 @@ public sealed class SourceStreamTests
     }
 
     [Fact]
+    public async Task ARewindOverBlocksOfASourceWithoutCheckpointsIsSkippedAndSaidSo()
+    {
+        await using var server = await StreamTest.StartAsync(new Synth());
+        server.Source = Patch.From(rate => new ToneClass(330, rate), "tone of my own");   // a plain ISampleSource
+        await using var client = await StreamClient.ConnectAsync(server);
+        await client.SendJsonAsync(new { op = "hello", token = server.Token.Value, sampleRate = 48_000, blockSize = BlockSize, rewind = true });
+        await client.ReceiveJsonAsync("welcome");
+        var sent = await client.TakeBlocksAsync(10);
+
+        await client.SendJsonAsync(new { op = "rewind", from = 4 });
+        var skipped = await client.ReceiveJsonAsync("rewind-skipped");
+        Assert.Equal(4, skipped.GetProperty("from").GetInt64());
+        Assert.Contains("'tone of my own' keeps no checkpoints", skipped.GetProperty("message").GetString());
+        var next = await client.TakeBlocksAsync(1);
+        Assert.Equal(10ul, next[0].Sequence);
+        Assert.Equal(9ul, sent[^1].Sequence);
+    }
+
+    [Fact]
     public async Task APatchThatFailsAtOnceIsRefusedWhereItIsSetAndTheOldOnePlaysOn()
     {
         await using var server = await StreamTest.StartAsync(new Synth());

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using SynthNotebook.Instruments;
 using SynthNotebook.Synthesis;
 using SynthNotebook.Tests.Notebook.Charts;
 using SynthNotebook.Tests.Notebook.Kernel;
@@ -14,14 +15,7 @@ public sealed class NotebookInJupyterTests
     [Fact]
     public void NbconvertRunsTheNotebookInTheToolKernelWithNoErrorAndEveryOutputChecked()
     {
-        var folder = JupyterSetup.NotebookFolder(NotebookDocument.IpynbPath);
-        var (code, log) = JupyterSetup.Run(JupyterSetup.Jupyter,
-            ["nbconvert", "--to", "notebook", "--execute", "--ExecutePreprocessor.timeout=300", "--output", "executed.ipynb", "RealTimeSynthesis.ipynb"],
-            folder, Limit);
-        Assert.True(code == 0, log);
-        var notebook = ExecutedNotebook.Read(Path.Combine(folder, "executed.ipynb"));
-
-        Assert.All(notebook.Cells, cell => Assert.True(cell.Errors.Count == 0, $"{string.Join("; ", cell.Errors)}\n--- cell ---\n{cell.Source}"));
+        var (folder, notebook) = ExecuteWithoutErrors(NotebookDocument.IpynbPath);
         var banner = notebook.Cell("#r \"nuget: SynthNotebook").Html;
         Assert.Contains($"SynthNotebook {PackedPackage.Version}</b> loaded", banner);
         Assert.Contains("plotly.js v2.28.0", banner);
@@ -51,6 +45,20 @@ public sealed class NotebookInJupyterTests
     }
 
     [Fact]
+    public void NbconvertRunsTheOwnSoundNotebookInTheToolKernelAndItsWavIsThePatternOffline()
+    {
+        var (folder, notebook) = ExecuteWithoutErrors(OwnSoundNotebookTests.IpynbPath);
+        Assert.Contains("mountSynthPlayer", notebook.Cell("server.Synth").Html);
+        Assert.Contains("mountSynthPlayer", notebook.Cell("name: \"square keys\"").Html);
+        Assert.Contains("<audio", notebook.Cell("take.WriteWav").Html);
+        // The notebook's instrument and pattern, rebuilt here: its WAV is their offline render, sample for sample.
+        var keys = new Instrument(VoiceSettings.Default with { Waveform = Waveform.Square, PulseWidth = 0.3, Cutoff = 1_800 });
+        var riff = Pattern.Steps("C4 E4 G4 C5 G4 E4+G4 C4 -", bpm: 160).Repeat(2);
+        Assert.Equal(keys.Render(riff).Samples.ToArray(), WavFile.Read(Path.Combine(folder, "riff.wav")).Samples);
+        Assert.Contains("stopped", notebook.Cell("await server.StopAsync();").Html);
+    }
+
+    [Fact]
     public void InTheToolKernelPlotlyNetInteractiveCannotBuildAChartWhereSynthNotebooksPlotDoes()
     {
         var folder = JupyterSetup.NotebookFolder(NotebookDocument.IpynbPath);
@@ -71,6 +79,19 @@ public sealed class NotebookInJupyterTests
         var ours = notebook.Cell("Plot.Spectrum(new Synth())");
         Assert.Empty(ours.Errors);
         Assert.Single(Figure.AllInHtml(ours.Html));
+    }
+
+    /// <summary>Runs a notebook of notebooks/ through nbconvert in a folder of its own; every cell must run without an error.</summary>
+    private static (string Folder, ExecutedNotebook Notebook) ExecuteWithoutErrors(string ipynbPath)
+    {
+        var folder = JupyterSetup.NotebookFolder(ipynbPath);
+        var (code, log) = JupyterSetup.Run(JupyterSetup.Jupyter,
+            ["nbconvert", "--to", "notebook", "--execute", "--ExecutePreprocessor.timeout=300", "--output", "executed.ipynb", Path.GetFileName(ipynbPath)],
+            folder, Limit);
+        Assert.True(code == 0, log);
+        var notebook = ExecutedNotebook.Read(Path.Combine(folder, "executed.ipynb"));
+        Assert.All(notebook.Cells, cell => Assert.True(cell.Errors.Count == 0, $"{string.Join("; ", cell.Errors)}\n--- cell ---\n{cell.Source}"));
+        return (folder, notebook);
     }
 
     private static string NotebookOf(params string[] cells) => JsonSerializer.Serialize(new Dictionary<string, object>
