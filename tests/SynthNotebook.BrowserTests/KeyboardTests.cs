@@ -1,4 +1,5 @@
 using SynthNotebook.Instruments;
+using SynthNotebook.Processing;
 using SynthNotebook.Streaming;
 using SynthNotebook.Synthesis;
 
@@ -58,7 +59,7 @@ public sealed class KeyboardTests(BrowserFixture browser)
     }
 
     [Fact]
-    public async Task TheKeyboardShowsOnlyWhileTheServerPlaysAnInstrument()
+    public async Task TheKeyboardShowsWhileAnInstrumentPlaysAndTheSlidersWhileTheSynthDoes()
     {
         await using var server = await SynthServer.StartAsync(new Synth(), new SynthServerOptions { Port = 0 });
         await using var page = await PlayerPage.OpenAsync(browser.Browser, PlayerWidget.Html(server, new PlayerOptions { SampleRate = SampleRate }));
@@ -66,10 +67,18 @@ public sealed class KeyboardTests(BrowserFixture browser)
         var keyboard = page.Player(0).Locator(".snp-keyboard");
         Assert.False(await keyboard.IsVisibleAsync());
 
+        var slider = page.Player(0).Locator("input[name=frequency-0]");
+        Assert.True(await slider.IsVisibleAsync());
+
+        // An instrument: its keyboard, and no sliders (they move a synth that is not heard).
         server.Source = new Instrument();
         await keyboard.WaitForAsync(new() { State = Microsoft.Playwright.WaitForSelectorState.Visible });
-        server.Source = server.Synth;
+        await slider.WaitForAsync(new() { State = Microsoft.Playwright.WaitForSelectorState.Hidden });
+        // The synth through a filter: its sliders are heard again, no keys.
+        server.Source = Patch.Of(server.Synth).Through(AudioChain.PassThrough.LowPass(2_000));
         await keyboard.WaitForAsync(new() { State = Microsoft.Playwright.WaitForSelectorState.Hidden });
+        await slider.WaitForAsync(new() { State = Microsoft.Playwright.WaitForSelectorState.Visible });
+        server.Source = server.Synth;
         await page.WaitForAsync(0, "s => s.status.endsWith('playing synth (5 sines)')");
     }
 }

@@ -111,7 +111,7 @@ export class PlayerView {
   }
 
   // The keys: on screen, the computer's letters while the keyboard has the focus, and Web MIDI when asked for. Hidden
-  // until the server says its patch has keys (showKeys).
+  // until the server says its patch has keys (showPatch).
   keyboardSection() {
     const section = document.createElement('div');
     section.className = 'snp-keyboard';
@@ -162,8 +162,11 @@ export class PlayerView {
     return section;
   }
 
-  showKeys(visible) {
-    if (this.keyboard) this.keyboard.hidden = !visible;
+  // What the server plays decides what is shown: the keyboard for an instrument, the sliders while they are heard
+  // (an older server says nothing of sliders: they stay).
+  showPatch({ keys, sliders }) {
+    if (this.keyboard) this.keyboard.hidden = keys !== true;
+    this.sliders.hidden = sliders === false;
   }
 
   // The browser's own voice processing, off by default: the chain in the kernel should get the raw signal.

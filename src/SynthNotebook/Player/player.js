@@ -190,7 +190,7 @@ class SynthPlayer {
         this.view.showParameters(message.params);
         this.view.enableSliders(true);
         this.source = { name: message.source, error: null };
-        this.view.showKeys(message.keys === true);
+        this.view.showPatch(message);
         this.setStatus(describe(this.stats));
         break;
       case 'params':
@@ -198,7 +198,7 @@ class SynthPlayer {
         break;
       case 'source':
         this.source = { name: message.name, error: message.error ?? null };
-        this.view.showKeys(message.keys === true);
+        this.view.showPatch(message);
         if (message.error) console.warn(`SynthNotebook: ${message.error}`);
         this.setStatus(describe(this.stats));
         break;

@@ -18,12 +18,13 @@ public sealed class Patch
 {
     private readonly Func<int, ISampleSource> _create;
 
-    private Patch(string name, Func<int, ISampleSource> create, bool isSynthVoice, Instrument? instrument = null)
+    private Patch(string name, Func<int, ISampleSource> create, bool isSynthVoice, Instrument? instrument = null, Synth? synth = null)
     {
         Name = name;
         _create = create;
         IsSynthVoice = isSynthVoice;
         Instrument = instrument;
+        Synth = synth;
     }
 
     /// <summary>What the patch is, for the player's status line and plain-text outputs.</summary>
@@ -34,6 +35,9 @@ public sealed class Patch
 
     /// <summary>The instrument this patch plays, if any: the one the player's keyboard plays while it is the server's.</summary>
     public Instrument? Instrument { get; }
+
+    /// <summary>The synth this patch plays, if any: the one whose sliders are heard while it is the server's.</summary>
+    public Synth? Synth { get; }
 
     /// <summary>A patch whose sources <paramref name="createForSampleRate"/> makes, one per listener, for its rate.</summary>
     public static Patch From(Func<int, ISampleSource> createForSampleRate, string name = "your source")
@@ -61,7 +65,7 @@ public sealed class Patch
     public static Patch Of(Synth synth)
     {
         ArgumentNullException.ThrowIfNull(synth);
-        return new Patch($"synth ({synth.ComponentCount} sines)", rate => synth.CreateVoice(rate), isSynthVoice: true);
+        return new Patch($"synth ({synth.ComponentCount} sines)", rate => synth.CreateVoice(rate), isSynthVoice: true, synth: synth);
     }
 
     /// <summary>An instrument's voices, playing what it is told (<see cref="Instrument.Patch"/>).</summary>
@@ -82,14 +86,15 @@ public sealed class Patch
         var parts = patches.ToArray();
         return new Patch($"mix of {string.Join(" + ", parts.Select(patch => patch.Name))}",
             rate => MixSource.Of([.. parts.Select(patch => patch.Create(rate))]), isSynthVoice: false,
-            parts.Select(patch => patch.Instrument).FirstOrDefault(instrument => instrument is not null));
+            parts.Select(patch => patch.Instrument).FirstOrDefault(instrument => instrument is not null),
+            parts.Select(patch => patch.Synth).FirstOrDefault(synth => synth is not null));
     }
 
     /// <summary>This patch followed by a fresh instance of <paramref name="chain"/> per source.</summary>
     public Patch Through(AudioChain chain)
     {
         ArgumentNullException.ThrowIfNull(chain);
-        return new Patch($"{Name} → {chain}", rate => Create(rate).Through(chain), isSynthVoice: false, Instrument);
+        return new Patch($"{Name} → {chain}", rate => Create(rate).Through(chain), isSynthVoice: false, Instrument, Synth);
     }
 
     /// <summary>This patch multiplied by <paramref name="gain"/> (0–4).</summary>

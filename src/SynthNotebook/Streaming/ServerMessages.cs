@@ -15,7 +15,7 @@ internal sealed class ServerMessages
     public ServerMessages() => _writer = new Utf8JsonWriter(_buffer);
 
     public ReadOnlyMemory<byte> Welcome(StreamMode mode, int sampleRate, int blockSize, int maxCredits, int pace,
-        int rewindBlocks, TimeSpan ramp, SynthParameters parameters, long version, string source, bool keys)
+        int rewindBlocks, TimeSpan ramp, SynthParameters parameters, long version, PatchTraits source)
     {
         Begin("welcome");
         _writer.WriteNumber("version", ProtocolVersion);
@@ -34,11 +34,8 @@ internal sealed class ServerMessages
             _writer.WriteNumber("rewindBlocks", rewindBlocks);
         }
         _writer.WriteNumber("rampMs", ramp.TotalMilliseconds);
-        _writer.WriteString("source", source);
-        if (keys)
-        {
-            _writer.WriteBoolean("keys", true);
-        }
+        _writer.WriteString("source", source.Name);
+        WriteTraits(source);
         _writer.WritePropertyName("params");
         WriteParameters(parameters, version);
         return End();
@@ -69,15 +66,12 @@ internal sealed class ServerMessages
     }
 
     /// <summary>The patch playing now (a swap), or the failure that silenced it.</summary>
-    public ReadOnlyMemory<byte> Source(string name, long version, bool keys, string? error)
+    public ReadOnlyMemory<byte> Source(PatchTraits source, long version, string? error)
     {
         Begin("source");
         _writer.WriteNumber("version", version);
-        _writer.WriteString("name", name);
-        if (keys)
-        {
-            _writer.WriteBoolean("keys", true);
-        }
+        _writer.WriteString("name", source.Name);
+        WriteTraits(source);
         if (error is not null)
         {
             _writer.WriteString("error", error);
@@ -91,6 +85,16 @@ internal sealed class ServerMessages
         _writer.WriteString("code", error.Code);
         _writer.WriteString("message", error.Message);
         return End();
+    }
+
+    // What the player shows for the patch: its keyboard when it has keys, its sliders when they are heard.
+    private void WriteTraits(PatchTraits source)
+    {
+        if (source.Keys)
+        {
+            _writer.WriteBoolean("keys", true);
+        }
+        _writer.WriteBoolean("sliders", source.Sliders);
     }
 
     private void Begin(string op)

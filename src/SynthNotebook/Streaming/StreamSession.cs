@@ -114,6 +114,7 @@ internal sealed class StreamSession
         _streamer = request.Mode == StreamMode.Duplex
             ? new DuplexStreamer(_socket, _statistics, _shared.Chain, request)
             : new SynthStreamer(_socket, _statistics, _options, _shared, request, _wakeWriter, OnSourceFault);
+        _statistics.Listening();
         if (request.SeedMode)
         {
             return;
@@ -123,8 +124,7 @@ internal sealed class StreamSession
         var (parameters, source) = (_synth.Parameters, _shared.Sources.Current);
         (_versionSent, _parametersSent, _sourceSent) = (version, parameters.Version, source.Version);
         var welcome = _readerMessages.Welcome(request.Mode, request.SampleRate, request.BlockSize, _options.MaxCredits,
-            _streamer.PaceGroup, _streamer.RewindBlocks, _synth.Ramp, parameters, version, source.Value.Name,
-            keys: source.Value.Instrument is not null);
+            _streamer.PaceGroup, _streamer.RewindBlocks, _synth.Ramp, parameters, version, PatchTraits.Of(source.Value, _synth));
         await _socket.SendAsync(welcome, WebSocketMessageType.Text, abort);
     }
 
@@ -269,7 +269,7 @@ internal sealed class StreamSession
             _sourceSent = source.Version;
             _faultSent = null;   // a new patch's failure is news, even in the same words
             told = true;
-            await _socket.SendAsync(_writerMessages.Source(source.Value.Name, version, keys: source.Value.Instrument is not null, error: null), WebSocketMessageType.Text, abort);
+            await _socket.SendAsync(_writerMessages.Source(PatchTraits.Of(source.Value, _synth), version, error: null), WebSocketMessageType.Text, abort);
         }
         if (!told)
         {
@@ -287,8 +287,8 @@ internal sealed class StreamSession
         if (fault.Message != _faultSent && _broadcasting)
         {
             _faultSent = fault.Message;
-            _outgoingText.Enqueue(_writerMessages.Source(fault.PatchName, _shared.Version,
-                keys: _shared.Sources.Value.Instrument is not null, fault.Message).ToArray());
+            _outgoingText.Enqueue(_writerMessages.Source(
+                PatchTraits.Of(_shared.Sources.Value, _synth) with { Name = fault.PatchName }, _shared.Version, fault.Message).ToArray());
             _wakeWriter();
         }
     }

@@ -7,6 +7,7 @@ public sealed class StreamStatistics
     private long _connections;
     private long _blocksSent;
     private readonly TaskCompletionSource _firstConnection = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _firstListener = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <summary>Connections open right now.</summary>
     public int Clients => Volatile.Read(ref _clients);
@@ -19,6 +20,14 @@ public sealed class StreamStatistics
 
     /// <summary>Completes when the first client connects (a player pressed Play).</summary>
     public Task FirstConnection => _firstConnection.Task;
+
+    /// <summary>
+    /// Completes when the first client is streaming: its hello was taken and its own source made, so what the program
+    /// does from now on (a note played, a patch set) is in what it hears.
+    /// </summary>
+    public Task FirstListener => _firstListener.Task;
+
+    internal void Listening() => _firstListener.TrySetResult();
 
     internal void Connected()
     {

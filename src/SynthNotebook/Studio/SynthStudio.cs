@@ -79,7 +79,7 @@ public sealed class SynthStudio : IAsyncDisposable
     public void ShowHtml(string html) => Server.Page.Append(html);
 
     /// <summary>Completes when the first player connects (someone pressed Play); canceled when the studio stops.</summary>
-    public Task FirstListenerAsync() => Server.Statistics.FirstConnection.WaitAsync(Stopping);
+    public Task FirstListenerAsync() => Server.Statistics.FirstListener.WaitAsync(Stopping);
 
     /// <summary>Stops the server (its players are told) and cancels <see cref="Stopping"/>. Idempotent.</summary>
     public async ValueTask DisposeAsync()

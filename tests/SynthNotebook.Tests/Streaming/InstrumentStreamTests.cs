@@ -37,6 +37,24 @@ public sealed class InstrumentStreamTests
     }
 
     [Fact]
+    public async Task ANotePlayedOnceTheFirstListenerIsStreamingIsInWhatItHears()
+    {
+        await using var server = await StreamTest.StartAsync(new Synth());
+        var keys = new Instrument(gain: 1);
+        server.Source = keys;
+        await using var client = await StreamClient.ConnectAsync(server);
+        await server.Statistics.FirstConnection.WaitAsync(StreamClient.Timeout);
+        Assert.False(server.Statistics.FirstListener.IsCompleted, "connected, but no hello yet: no source of its own");
+
+        await client.HelloAsync(server.Token.Value, 48_000, BlockSize);
+        await server.Statistics.FirstListener.WaitAsync(StreamClient.Timeout);
+        keys.Play("A4", 0.2);
+        await client.ReceiveJsonAsync("notes");
+        var heard = (await client.TakeBlocksAsync(8)).SelectMany(b => b.Samples).ToArray();
+        Assert.True(Synthesis.Reference.MaxAbs(heard) > 0.1, "the note is heard");
+    }
+
+    [Fact]
     public async Task AKeyPressedOnOneConnectionIsHeardOnEveryOneAtItsPitch()
     {
         await using var server = await StreamTest.StartAsync(new Synth());
@@ -68,7 +86,9 @@ public sealed class InstrumentStreamTests
         Assert.Equal("The server plays 'synth (5 sines)', which has no keys: set server.Source to an instrument (server.Source = new Instrument()).", none);
 
         server.Source = new Instrument();
-        await client.ReceiveJsonAsync("source");
+        var told = await client.ReceiveJsonAsync("source");
+        Assert.True(told.GetProperty("keys").GetBoolean());
+        Assert.False(told.GetProperty("sliders").GetBoolean());
         await client.SendJsonAsync(new { op = "note-on", note = 60.5 });
         Assert.Contains("a whole number in [0, 127]; got 60.5", await client.ReceiveErrorAsync("invalid-value"));
         await client.SendJsonAsync(new { op = "note-off" });

@@ -30,6 +30,8 @@ public sealed class SourceStreamTests
         await using var client = await StreamClient.OpenAsync(server, sampleRate, blockSize);
 
         Assert.Equal(patch.Name, client.Welcome.GetProperty("source").GetString());
+        Assert.False(client.Welcome.GetProperty("sliders").GetBoolean(), "the sliders move a synth this patch does not play");
+        Assert.False(client.Welcome.TryGetProperty("keys", out _));
         var blocks = await client.TakeBlocksAsync(60);
         var offline = patch.Render(60.0 * blockSize / sampleRate, sampleRate, blockSize).Samples.ToArray();
         StreamTest.AssertSameSamples(offline, [.. blocks.SelectMany(b => b.Samples)], "the stream against the offline render");
@@ -141,6 +143,7 @@ public sealed class SourceStreamTests
         Assert.Same(playing, server.Source);
         await using var client = await StreamClient.OpenAsync(server, 48_000, BlockSize);
         Assert.Equal("synth (5 sines)", client.Welcome.GetProperty("source").GetString());
+        Assert.True(client.Welcome.GetProperty("sliders").GetBoolean());
     }
 
     [Fact]

@@ -16,7 +16,7 @@ public sealed class ExampleAppTests
     {
         var examples = Directory.GetFiles(Path.Combine(RepositoryFiles.Root, "examples"), "*.cs");
 
-        Assert.Equal(["microphone.cs", "synth.cs"], examples.Select(Path.GetFileName).Order());
+        Assert.Equal(["instrument.cs", "microphone.cs", "synth.cs"], examples.Select(Path.GetFileName).Order());
         Assert.All(examples, file => Assert.StartsWith($"#:package SynthNotebook@{PackedPackage.Version}\n", File.ReadAllText(file)));
     }
 

@@ -53,6 +53,27 @@ public class ValueTests
         Assert.InRange(Reference.MaxAbsDiff(actual, expected), 0, Tolerance);
     }
 
+    [Theory]
+    [InlineData(29)]    // 12 + 12 + 4 + 1: every width of recurrence the bank has, on a CPU with 512-bit vectors
+    [InlineData(500)]
+    public void ManyComponentsMatchTheFormulaWhateverTheRecurrencesTheyAreGroupedInto(int count)
+    {
+        var frequencies = Enumerable.Range(0, count).Select(i => 30 + 37.3 * i % 15_000).ToArray();
+        var amplitudes = Enumerable.Range(0, count).Select(i => 0.25 + i % 4 * 0.25).ToArray();
+        var synth = new Synth(frequencies, sampleRate: 48_000);
+        for (var i = 0; i < count; i++)
+        {
+            synth.SetAmplitude(i, amplitudes[i]);
+        }
+        var voice = synth.CreateVoice();
+        Reference.Read(voice, 1000);   // past the glides of the changes, and off a block's start
+
+        var actual = Reference.Read(voice, 3 * 4096 + 77);
+        var expected = Reference.SumOfSines(frequencies, amplitudes, 1.0, 48_000, 1000, actual.Length);
+
+        Assert.InRange(Reference.MaxAbsDiff(actual, expected), 0, Tolerance);
+    }
+
     [Fact]
     public void SingleComponentIsAPlainSine()
     {
