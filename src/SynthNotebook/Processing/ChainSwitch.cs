@@ -2,12 +2,12 @@ namespace SynthNotebook.Processing;
 
 /// <summary>
 /// A stream's processors, swapped when the chain changes: for <see cref="FadeSeconds"/> both the old and the new
-/// processors run and their outputs cross-fade linearly, so a swap never clicks or leaves a gap. Allocates only when
+/// processors run and their outputs cross-fade (<see cref="CrossFade"/>), so a swap never clicks or leaves a gap. Allocates only when
 /// a new chain arrives.
 /// </summary>
 internal sealed class ChainSwitch
 {
-    public const double FadeSeconds = 0.010;
+    public const double FadeSeconds = CrossFade.Seconds;
 
     private readonly int _sampleRate;
     private readonly int _fadeSamples;
@@ -19,7 +19,7 @@ internal sealed class ChainSwitch
     public ChainSwitch(SwapSlot<AudioChain>.Selection selection, int sampleRate, int maxBlockSize)
     {
         _sampleRate = sampleRate;
-        _fadeSamples = Math.Max(1, (int)Math.Round(FadeSeconds * sampleRate));
+        _fadeSamples = CrossFade.SamplesAt(sampleRate);
         _fadingScratch = new float[maxBlockSize];
         _current = selection.Value.Create(sampleRate);
         Version = selection.Version;
@@ -48,12 +48,7 @@ internal sealed class ChainSwitch
         block.CopyTo(old);
         _fadingOut.Process(old);
         _current.Process(block);
-        for (var i = 0; i < block.Length; i++)
-        {
-            var share = Math.Min(1f, (float)(_faded + i) / _fadeSamples);
-            block[i] = old[i] + (block[i] - old[i]) * share;
-        }
-        _faded += block.Length;
+        _faded = CrossFade.Apply(old, block, _faded, _fadeSamples);
         if (_faded >= _fadeSamples)
         {
             _fadingOut = null;

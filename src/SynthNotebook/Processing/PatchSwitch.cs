@@ -4,7 +4,7 @@ namespace SynthNotebook.Processing;
 
 /// <summary>
 /// A stream's source, made from the patch in its slot and swapped when the slot changes: for
-/// <see cref="ChainSwitch.FadeSeconds"/> the old and the new source both render and their outputs cross-fade linearly,
+/// <see cref="CrossFade.Seconds"/> the old and the new source both render and their outputs cross-fade,
 /// so a swap never clicks or leaves a gap. A source that throws is replaced by silence (its last level fading out
 /// within the block) and the failure is kept for the stream to report. What leaves is always finite.
 /// Rewindable while the sources it plays are: <see cref="Checkpoint.CanRestore"/> says so per saved state.
@@ -25,7 +25,7 @@ internal sealed class PatchSwitch : IRewindableSource
     {
         _slot = slot;
         SampleRate = sampleRate;
-        _fadeSamples = Math.Max(1, (int)Math.Round(ChainSwitch.FadeSeconds * sampleRate));
+        _fadeSamples = CrossFade.SamplesAt(sampleRate);
         var selection = slot.Current;
         Version = selection.Version;
         _currentName = selection.Value.Name;
@@ -69,13 +69,7 @@ internal sealed class PatchSwitch : IRewindableSource
             var old = _fadingScratch.AsSpan(0, destination.Length);
             Render(ref _fadingOut, old);
             Render(ref _current, destination);
-            var fading = Math.Min(destination.Length, _fadeSamples - _faded);   // past it the new source plays alone, exactly
-            for (var i = 0; i < fading; i++)
-            {
-                var share = (float)(_faded + i) / _fadeSamples;
-                destination[i] = old[i] + (destination[i] - old[i]) * share;
-            }
-            _faded += destination.Length;
+            _faded = CrossFade.Apply(old, destination, _faded, _fadeSamples);
             if (_faded >= _fadeSamples)
             {
                 _fadingOut = null;

@@ -193,5 +193,6 @@ internal readonly record struct ClientMessage(
     // An error repeats at most this much of what the client sent: a reply must not be a multiple of a large message.
     private const int MaxEchoedChars = 40;
 
-    private static string Quoted(string text) => text.Length <= MaxEchoedChars ? text : text[..MaxEchoedChars] + "…";
+    /// <summary>At most <c>MaxEchoedChars</c> of <paramref name="text"/>, as an error quotes what it refuses.</summary>
+    internal static string Quoted(string text) => text.Length <= MaxEchoedChars ? text : text[..MaxEchoedChars] + "…";
 }

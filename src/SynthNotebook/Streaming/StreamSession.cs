@@ -21,6 +21,7 @@ internal sealed class StreamSession
     private readonly SynthServerOptions _options;
     private readonly SessionHandshake _handshake;
     private readonly StreamStatistics _statistics;
+    private readonly Action<SourceFault> _faulted;
     // The writer runs on in the reader's thread when a credit wakes it (no thread-pool hop per block); it yields back
     // as soon as it waits, on the next wake or a send the socket cannot take at once.
     private readonly Channel<bool> _wake = Channel.CreateUnbounded<bool>(
@@ -32,7 +33,7 @@ internal sealed class StreamSession
     private readonly ServerMessages _writerMessages = new();
     private long _versionSent;           // the stream's version last told (the writer's alone)
     private long _parametersSent = -1;   // the version of the newest params broadcast (the writer's alone)
-    private int _parametersChanged;
+    private int _changed;
     private int _sourceSent;             // the version of the patch the newest source message named (the writer's alone)
     private string? _faultSent;          // the newest source failure told (the writer's alone)
     private volatile bool _broadcasting; // parameters go out once the welcome did, and never to the seed's client
@@ -50,8 +51,6 @@ internal sealed class StreamSession
         _faulted = faulted;
         _wakeWriter = () => _wake.Writer.TryWrite(true);
     }
-
-    private readonly Action<SourceFault> _faulted;
 
     /// <summary>Runs until the client leaves, the session closes it, or <paramref name="abort"/> fires.</summary>
     public async Task RunAsync(CancellationToken abort)
@@ -88,13 +87,14 @@ internal sealed class StreamSession
     }
 
     /// <summary>
-    /// Tells the writer that the synth's parameters or the server's patch changed; it sends the newest (bursts coalesce). The change
-    /// comes on the thread that made it (a notebook cell, another client's reader), and the writer would run on in it
-    /// (its wake-ups continue synchronously): it is woken from the pool instead, so a setter never does socket I/O.
+    /// Tells the writer that something a listener hears changed (the synth's parameters, the server's patch, notes
+    /// played); it sends the newest (bursts coalesce). The change comes on the thread that made it (a notebook cell,
+    /// another client's reader), and the writer would run on in it (its wake-ups continue synchronously): it is woken
+    /// from the pool instead, so a setter never does socket I/O.
     /// </summary>
-    public void ParametersChanged()
+    public void Changed()
     {
-        if (_broadcasting && Interlocked.Exchange(ref _parametersChanged, 1) == 0)
+        if (_broadcasting && Interlocked.Exchange(ref _changed, 1) == 0)
         {
             ThreadPool.UnsafeQueueUserWorkItem(static wake => wake.TryWrite(true), _wake.Writer, preferLocal: false);
         }
@@ -220,7 +220,7 @@ internal sealed class StreamSession
         if (patch.Instrument is not { } instrument)
         {
             return new ProtocolError(ProtocolError.NoInstrument,
-                $"The server plays '{Quoted(patch.Name)}', which has no keys: set server.Source to an instrument (server.Source = new Instrument()).");
+                $"The server plays '{ClientMessage.Quoted(patch.Name)}', which has no keys: set server.Source to an instrument (server.Source = new Instrument()).");
         }
         var op = message.Op == ClientOp.NoteOn ? "note-on" : "note-off";
         if (message.Note is not { } note || note != Math.Floor(note) || note is < 0 or > 127)
@@ -241,9 +241,6 @@ internal sealed class StreamSession
         instrument.NoteOn((int)note, velocity);
         return null;
     }
-
-    // An error quotes at most this much of a name: a reply must stay small.
-    private static string Quoted(string name) => name.Length <= 40 ? name : name[..40] + "…";
 
     /// <summary>
     /// The newest parameters and patch, each when it is not the one last told; a newer version with neither changed was
@@ -320,7 +317,7 @@ internal sealed class StreamSession
             }
             // A change that lands after the flag was taken but before the parameters were read is sent by this pass;
             // its own wake-up must not send the same version again.
-            if (Interlocked.Exchange(ref _parametersChanged, 0) == 1)
+            if (Interlocked.Exchange(ref _changed, 0) == 1)
             {
                 await SendChangesAsync(abort);
             }

@@ -341,7 +341,7 @@ public sealed class SynthServer : IAsyncDisposable, IDisposable
         _shared.Changed();
         foreach (var session in _sessions.Keys)
         {
-            session.ParametersChanged();
+            session.Changed();
         }
     }
 
