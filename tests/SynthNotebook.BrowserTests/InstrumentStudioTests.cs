@@ -6,8 +6,8 @@ namespace SynthNotebook.BrowserTests;
 
 /// <summary>
 /// examples/instrument.cs as a user runs it (<c>dotnet run</c>, the package as packed), its studio page in Chromium:
-/// its keyboard shows, the riff it plays at the first listen is heard note by note at its pitches, a letter played on the
-/// keyboard is heard at its pitch, and SIGTERM ends it cleanly.
+/// the riff's chart draws, its keyboard shows, the riff it plays at the first listen is heard at its notes' pitches, a
+/// letter played on the keyboard is heard at its pitch, the program's later Show appears, and SIGTERM ends it cleanly.
 /// </summary>
 [Collection(BrowserCollection.Name)]
 public sealed class InstrumentStudioTests(BrowserFixture browser)
@@ -21,6 +21,7 @@ public sealed class InstrumentStudioTests(BrowserFixture browser)
         var url = await app.PageAsync();
         await using var page = await PlayerPage.OpenAsync(browser.Browser, url);
         Assert.Equal("Instrument", await page.Page.TitleAsync());
+        await page.WaitForChartsAsync(1);   // the riff's waveform, drawn by the server's own plotly.js
         await page.Page.WaitForFunctionAsync("() => document.querySelector('.synth-notebook-sound audio')?.duration > 1");
 
         await page.PlayAsync();
