@@ -32,9 +32,7 @@ public sealed class InstrumentStudioTests(BrowserFixture browser)
         // The riff's first bar and a half (C4 E4 G4 C5 G4 E4+G4 C4, 0.19 s a step): each of its notes is a peak.
         var riffStart = await page.CapturedFramesAsync();
         await page.CaptureMoreAsync(0, 3.2, sampleRate);
-        var riff = await page.Page.EvaluateAsync<string>($"() => window.__synthCaptureBase64(0, {riffStart}, {3 * sampleRate})");
-        var riffSamples = Samples(riff);
-        AssertNotePeaks(riffSamples, sampleRate, 261.63, 329.63, 392.00, 523.25);
+        AssertNotePeaks(await page.CapturedSamplesAsync(0, riffStart, 3 * sampleRate), sampleRate, 261.63, 329.63, 392.00, 523.25);
 
         // The letter H is A4 (the keyboard has the focus once clicked): heard at 440 Hz while held.
         await keyboard.ClickAsync(new() { Position = new() { X = 10, Y = 8 } });
@@ -42,8 +40,7 @@ public sealed class InstrumentStudioTests(BrowserFixture browser)
         await page.Page.Keyboard.DownAsync("KeyH");
         await page.WaitForAsync(0, $"s => s.changesHeard > {heard}");
         await page.CaptureMoreAsync(0, (double)Window / sampleRate + 0.05, sampleRate);
-        var frames = await page.CapturedFramesAsync();
-        var held = Samples(await page.Page.EvaluateAsync<string>($"() => window.__synthCaptureBase64(0, {frames - Window}, {Window})"));
+        var held = await page.CapturedSamplesAsync(0, await page.CapturedFramesAsync() - Window, Window);
         await page.Page.Keyboard.UpAsync("KeyH");
         AssertNotePeaks(held, sampleRate, 440);
 
@@ -53,14 +50,6 @@ public sealed class InstrumentStudioTests(BrowserFixture browser)
         Assert.Equal(0, await app.ExitCodeAsync());
         Ports.AssertFree(url.Port);
         Assert.DoesNotContain(page.Console, line => line.StartsWith("pageerror", StringComparison.Ordinal));
-    }
-
-    private static float[] Samples(string base64)
-    {
-        var bytes = Convert.FromBase64String(base64);
-        var samples = new float[bytes.Length / sizeof(float)];
-        Buffer.BlockCopy(bytes, 0, samples, 0, bytes.Length);
-        return samples;
     }
 
     // Each note's fundamental is a local peak of the spectrum within 2 Hz of its pitch, and stands out of the floor.

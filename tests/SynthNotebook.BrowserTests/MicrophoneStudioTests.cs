@@ -45,13 +45,7 @@ public sealed class MicrophoneStudioTests(MicrophoneBrowserFixture browser)
     }
 
     private static async Task<float[]> LastWindowAsync(PlayerPage page)
-    {
-        var frames = await page.CapturedFramesAsync();
-        var base64 = await page.Page.EvaluateAsync<string>($"() => window.__synthCaptureBase64(0, {frames - Window}, {Window})");
-        var samples = new float[Window];
-        Buffer.BlockCopy(Convert.FromBase64String(base64), 0, samples, 0, Window * sizeof(float));
-        return samples;
-    }
+        => await page.CapturedSamplesAsync(0, await page.CapturedFramesAsync() - Window, Window);
 
     // The microphone's two tones are equally loud: what the chain did to one against the other, in dB.
     private static double HighOverLowDb(float[] played, int sampleRate)

@@ -179,20 +179,30 @@ public sealed class PlayerPage : IAsyncDisposable
     public async Task<Capture> CaptureAsync(int index = 0)
     {
         var frames = await Page.EvaluateAsync<int>($"() => window.__synthCaptureFreeze({index})");
-        var samples = new float[frames];
-        const int Chunk = 1 << 16;
-        for (var offset = 0; offset < frames; offset += Chunk)
-        {
-            var count = Math.Min(Chunk, frames - offset);
-            var base64 = await Page.EvaluateAsync<string>($"() => window.__synthCaptureBase64({index}, {offset}, {count})");
-            var bytes = Convert.FromBase64String(base64);
-            Buffer.BlockCopy(bytes, 0, samples, offset * sizeof(float), bytes.Length);
-        }
+        var samples = await CapturedSamplesAsync(index, 0, frames);
         var startFrame = await Page.EvaluateAsync<long>($"() => window.__synthCaptures[{index}].startFrame");
         var moves = await Page.EvaluateAsync<long[]>($"() => window.__synthCaptures[{index}].moves");
         var skips = await Page.EvaluateAsync<long[][]>($"() => window.__synthCaptures[{index}].skips");
         var sampleRate = await Page.EvaluateAsync<int>($"() => window.__synthCaptures[{index}].context.sampleRate");
         return new Capture(samples, sampleRate, startFrame, moves, [.. skips.Select(s => (s[0], s[1]))]);
+    }
+
+    /// <summary>
+    /// <paramref name="count"/> samples the recorder of capture <paramref name="index"/> holds from
+    /// <paramref name="from"/> on, pulled into C# in chunks; its window stays as it is.
+    /// </summary>
+    public async Task<float[]> CapturedSamplesAsync(int index, int from, int count)
+    {
+        var samples = new float[count];
+        const int Chunk = 1 << 16;
+        for (var offset = 0; offset < count; offset += Chunk)
+        {
+            var length = Math.Min(Chunk, count - offset);
+            var base64 = await Page.EvaluateAsync<string>($"() => window.__synthCaptureBase64({index}, {from + offset}, {length})");
+            var bytes = Convert.FromBase64String(base64);
+            Buffer.BlockCopy(bytes, 0, samples, offset * sizeof(float), bytes.Length);
+        }
+        return samples;
     }
 
     public async ValueTask DisposeAsync()
