@@ -94,6 +94,37 @@ public sealed class MicrophoneTests(MicrophoneBrowserFixture browser, ITestOutpu
     }
 
     [Fact]
+    public async Task TheMicrophoneAsTheServersSourceIsHeardByAnotherPlayerAtItsOwnRate()
+    {
+        // Player 0 sends the microphone (48 kHz); player 1 plays the server's source, the microphone input, at 44.1 kHz.
+        const int ListenerRate = 44_100;
+        await using var server = await StartServerAsync(AudioChain.PassThrough);
+        server.Source = server.MicrophoneInput;
+        await using var page = await PlayerPage.OpenAsync(browser.Browser, server.Microphone.Html(),
+            PlayerWidget.Html(server, new PlayerOptions { SampleRate = ListenerRate }));
+        await StartAsync(page);
+        await page.PlayAsync(1);
+        await page.WaitForAsync(1, $"s => s.status.endsWith('playing {server.MicrophoneInput.Name}')");
+        await WaitForSteadyPlayAsync(page, seconds: (double)Window / ListenerRate + 0.05, index: 1, rate: ListenerRate);
+        var capture = await page.CaptureAsync(1);
+        output.WriteLine($"{(await page.StatsAsync(1)).Status}; {server.MicrophoneSignal}");
+
+        var played = capture.Samples[^Window..];
+        var magnitudes = Spectrum.Magnitudes(played);
+        foreach (var hz in new[] { MicrophoneBrowserFixture.LowHz, MicrophoneBrowserFixture.HighHz })
+        {
+            var expectedBin = Spectrum.HzToBin(hz, Window, ListenerRate);
+            Assert.InRange(Spectrum.PeakBin(magnitudes, expectedBin - 4, expectedBin + 4), expectedBin - 1, expectedBin + 1);
+            // The tone's amplitude, within the Hann window's scalloping (up to 1.4 dB low between bins) and 0.5 dB.
+            var level = 20 * Math.Log10(Spectrum.MagnitudeNear(magnitudes, hz, 2.0 * ListenerRate / Window, Window, ListenerRate)
+                                        / MicrophoneBrowserFixture.Amplitude);
+            Assert.InRange(level, -1.9, 0.5);
+        }
+        Assert.True(server.MicrophoneSignal.IsFed);
+        Assert.Equal(Rate, server.MicrophoneSignal.SampleRate);
+    }
+
+    [Fact]
     public async Task TheStatusLineShowsTheRoundTripFromMicrophoneToSpeakers()
     {
         await using var server = await StartServerAsync(AudioChain.PassThrough, new PlayerOptions().DuplexLatencyMs);
@@ -201,19 +232,19 @@ public sealed class MicrophoneTests(MicrophoneBrowserFixture browser, ITestOutpu
     /// Waits until the player has played <paramref name="seconds"/> in a row without an underrun or a skip (its start-up
     /// may have either: the first blocks race the audio thread's start, and a backlog left by it is trimmed once).
     /// </summary>
-    private static async Task WaitForSteadyPlayAsync(PlayerPage page, double seconds)
+    private static async Task WaitForSteadyPlayAsync(PlayerPage page, double seconds, int index = 0, int rate = Rate)
     {
         for (var attempt = 0; attempt < 8; attempt++)
         {
-            var before = await page.StatsAsync();
-            await page.CaptureMoreAsync(0, seconds, Rate);
-            var after = await page.StatsAsync();
+            var before = await page.StatsAsync(index);
+            await page.CaptureMoreAsync(index, seconds, rate);
+            var after = await page.StatsAsync(index);
             if (before.Underruns == after.Underruns && before.Skipped == after.Skipped)
             {
                 return;
             }
         }
-        throw new Xunit.Sdk.XunitException($"Never {seconds:0.0} s of steady play in 8 tries: {(await page.StatsAsync()).Status}");
+        throw new Xunit.Sdk.XunitException($"Never {seconds:0.0} s of steady play in 8 tries: {(await page.StatsAsync(index)).Status}");
     }
 
     /// <summary>How much louder (dB) <paramref name="hz"/> is in <paramref name="played"/> than in the microphone's signal.</summary>

@@ -5,8 +5,9 @@ namespace SynthNotebook.Streaming;
 
 /// <summary>
 /// A duplex connection: every audio block the client sends (its microphone) comes back through the server's chain,
-/// with the same sequence number. The chain is the notebook user's code; if making or running it throws, this
-/// connection closes with 1011 saying which error, and the server and other connections carry on.
+/// with the same sequence number, and feeds the server's microphone input (a patch may play it to every listener).
+/// The chain is the notebook user's code; if making or running it throws, this connection closes with 1011 saying
+/// which error, and the server and other connections carry on.
 /// </summary>
 internal sealed class DuplexStreamer : Streamer
 {
@@ -15,8 +16,10 @@ internal sealed class DuplexStreamer : Streamer
     private readonly SwapSlot<AudioChain> _chain;
     private readonly ChainSwitch _switch;
     private readonly BlockFrame _frame;
+    private readonly LiveInput.Feed _feed;
 
-    public DuplexStreamer(SessionSocket socket, StreamStatistics statistics, SwapSlot<AudioChain> chain, StreamRequest request)
+    public DuplexStreamer(SessionSocket socket, StreamStatistics statistics, SwapSlot<AudioChain> chain, LiveInput microphone,
+        StreamRequest request)
     {
         _socket = socket;
         _statistics = statistics;
@@ -30,6 +33,7 @@ internal sealed class DuplexStreamer : Streamer
         {
             throw ChainFailed(ex);
         }
+        _feed = microphone.OpenFeed(request.SampleRate);
     }
 
     public override ProtocolError? Request() => new ProtocolError(ProtocolError.NotInThisMode,
@@ -48,6 +52,7 @@ internal sealed class DuplexStreamer : Streamer
         {
             throw new SessionClose(WebSocketCloseStatus.InvalidPayloadData, problem);
         }
+        _feed.Write(_frame.Samples);   // as it came: a patch that plays the microphone shapes it its own way
         // The chain is the user's code, which may take its time: off the socket's I/O thread, which other
         // connections share.
         await Task.Yield();
@@ -66,6 +71,8 @@ internal sealed class DuplexStreamer : Streamer
             _statistics.BlockSent();
         }
     }
+
+    public override void Dispose() => _feed.Dispose();
 
     private static SessionClose ChainFailed(Exception error) => new(WebSocketCloseStatus.InternalServerError,
         $"The server's processing chain failed: {error.GetType().Name}: {ExceptionText.WithoutParameterName(error.Message)}");

@@ -4,8 +4,8 @@ using SynthNotebook.Synthesis;
 namespace SynthNotebook.Streaming;
 
 /// <summary>
-/// What every connection of a server shares: the synth its sliders move, the patch its synth connections play, and the
-/// chain its microphones go through, and the count of their changes. Each connection makes its own instances from them.
+/// What every connection of a server shares: the synth its sliders move, the patch its synth connections play, the
+/// chain its microphones go through, the microphone input they feed, and the count of their changes. Each connection makes its own instances from them.
 /// </summary>
 internal sealed class SharedState(Synth synth)
 {
@@ -14,6 +14,8 @@ internal sealed class SharedState(Synth synth)
     public SwapSlot<Patch> Sources { get; } = new(Patch.Of(synth));
 
     public SwapSlot<AudioChain> Chain { get; } = new(AudioChain.PassThrough);
+
+    public LiveInput Microphone { get; } = new("microphone");
 
     private long _version = synth.Parameters.Version;   // never behind the parameters' own count
 

@@ -82,6 +82,7 @@ internal sealed class StreamSession
         {
             _wake.Writer.TryComplete();
             await writer.ContinueWith(static _ => { }, TaskScheduler.Default);
+            _streamer?.Dispose();
             _socket.AbortUnlessClosed();
         }
     }
@@ -112,7 +113,7 @@ internal sealed class StreamSession
     {
         var request = await _handshake.ReadAsync(_socket, buffer, abort);
         _streamer = request.Mode == StreamMode.Duplex
-            ? new DuplexStreamer(_socket, _statistics, _shared.Chain, request)
+            ? new DuplexStreamer(_socket, _statistics, _shared.Chain, _shared.Microphone, request)
             : new SynthStreamer(_socket, _statistics, _options, _shared, request, _wakeWriter, OnSourceFault);
         _statistics.Listening();
         if (request.SeedMode)

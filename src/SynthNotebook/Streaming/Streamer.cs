@@ -7,7 +7,7 @@ namespace SynthNotebook.Streaming;
 /// session reads messages and hands each op here, and gives the writer's turn here after replies and parameters. An op
 /// the mode has no use for is answered with a <c>not-in-this-mode</c> error that says what it is for.
 /// </summary>
-internal abstract class Streamer
+internal abstract class Streamer : IDisposable
 {
     /// <summary>The blocks per write on the server's clock (for the welcome); 0 when blocks go by credits.</summary>
     public virtual int PaceGroup => 0;
@@ -39,6 +39,11 @@ internal abstract class Streamer
     /// wake the writer when something will be.
     /// </summary>
     public virtual ValueTask<bool> SendDueAsync(CancellationToken abort) => new(false);
+
+    /// <summary>Lets go of what the connection held in the server (its feed of the microphone input).</summary>
+    public virtual void Dispose()
+    {
+    }
 
     /// <summary>Whether a message's number is present and a whole number in [min, max] (NaN and infinities are not).</summary>
     protected static bool IsWholeIn(double? value, long min, long max, out long whole)

@@ -134,6 +134,17 @@ public sealed class SynthServer : IAsyncDisposable, IDisposable
         set => _shared.Chain.Value = value;
     }
 
+    /// <summary>
+    /// The microphone as a patch every listener can hear, each at its own rate, <see cref="LiveInput.DefaultCushion"/>
+    /// behind the newest sample: what the newest microphone connection (<see cref="Microphone"/>, or the page at
+    /// <see cref="DuplexPageUrl"/>) sends, as it came, before <see cref="Chain"/>. Silence while none sends.
+    /// </summary>
+    /// <example><code>server.Source = Patch.Mix(server.Synth, server.MicrophoneInput.Through(AudioChain.PassThrough.LowPass(2000)));</code></example>
+    public Patch MicrophoneInput => _shared.Microphone.Patch;
+
+    /// <summary>The microphone input itself: whether it is fed, its underruns, and patches of it with another cushion.</summary>
+    public LiveInput MicrophoneSignal => _shared.Microphone;
+
     /// <summary>The microphone player of this server (its widget in a notebook; its own page at <see cref="DuplexPageUrl"/>).</summary>
     public DuplexPlayer Microphone => new(this);
 

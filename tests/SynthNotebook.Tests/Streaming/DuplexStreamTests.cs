@@ -15,42 +15,11 @@ public class DuplexStreamTests
     private const int Rate = 48000;
     private const int BlockSize = 128;
 
-    /// <summary>Connects and says hello in duplex mode; returns once the welcome (which must say duplex) arrived.</summary>
-    private static async Task<StreamClient> OpenDuplexAsync(SynthServer server, int blockSize = BlockSize)
-    {
-        var client = await StreamClient.ConnectAsync(server);
-        try
-        {
-            await client.SendJsonAsync(new Dictionary<string, object>
-            {
-                ["op"] = "hello", ["version"] = 1, ["token"] = server.Token.Value, ["mode"] = "duplex",
-                ["sampleRate"] = Rate, ["blockSize"] = blockSize,
-            });
-            var welcome = await client.ReceiveJsonAsync("welcome");
-            Assert.Equal("duplex", welcome.GetProperty("mode").GetString());
-            Assert.Equal(blockSize, welcome.GetProperty("blockSize").GetInt32());
-            Assert.Equal(Rate, welcome.GetProperty("sampleRate").GetInt32());
-            return client;
-        }
-        catch
-        {
-            await client.DisposeAsync();
-            throw;
-        }
-    }
+    private static Task<StreamClient> OpenDuplexAsync(SynthServer server, int blockSize = BlockSize)
+        => StreamClient.OpenDuplexAsync(server, Rate, blockSize);
 
-    /// <summary>An upstream frame: u64 sequence, u32 reserved 0, u32 count, then the samples (all little-endian).</summary>
     private static byte[] Frame(ulong sequence, ReadOnlySpan<float> samples, int? count = null)
-    {
-        var frame = new byte[BlockFrame.HeaderBytes + samples.Length * sizeof(float)];
-        BinaryPrimitives.WriteUInt64LittleEndian(frame, sequence);
-        BinaryPrimitives.WriteUInt32LittleEndian(frame.AsSpan(12), (uint)(count ?? samples.Length));
-        for (var i = 0; i < samples.Length; i++)
-        {
-            BinaryPrimitives.WriteSingleLittleEndian(frame.AsSpan(BlockFrame.HeaderBytes + i * sizeof(float)), samples[i]);
-        }
-        return frame;
-    }
+        => StreamClient.AudioFrame(sequence, samples, count);
 
     /// <summary>A continuous test signal (a tone plus a little noise), cut into blocks.</summary>
     private static float[][] Signal(int blocks, int seed)

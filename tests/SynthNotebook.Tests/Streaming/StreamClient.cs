@@ -98,6 +98,43 @@ internal sealed class StreamClient : IAsyncDisposable
         }
     }
 
+    /// <summary>Connects and says hello in duplex mode; returns once the welcome (which must say duplex) arrived.</summary>
+    public static async Task<StreamClient> OpenDuplexAsync(SynthServer server, int sampleRate, int blockSize)
+    {
+        var client = await ConnectAsync(server);
+        try
+        {
+            await client.SendJsonAsync(new Dictionary<string, object>
+            {
+                ["op"] = "hello", ["version"] = 1, ["token"] = server.Token.Value, ["mode"] = "duplex",
+                ["sampleRate"] = sampleRate, ["blockSize"] = blockSize,
+            });
+            client.Welcome = await client.ReceiveJsonAsync("welcome");
+            Assert.Equal("duplex", client.Welcome.GetProperty("mode").GetString());
+            Assert.Equal(blockSize, client.Welcome.GetProperty("blockSize").GetInt32());
+            Assert.Equal(sampleRate, client.Welcome.GetProperty("sampleRate").GetInt32());
+            return client;
+        }
+        catch
+        {
+            await client.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>An upstream frame: u64 sequence, u32 reserved 0, u32 count, then the samples (all little-endian).</summary>
+    public static byte[] AudioFrame(ulong sequence, ReadOnlySpan<float> samples, int? count = null)
+    {
+        var frame = new byte[BlockFrame.HeaderBytes + samples.Length * sizeof(float)];
+        BinaryPrimitives.WriteUInt64LittleEndian(frame, sequence);
+        BinaryPrimitives.WriteUInt32LittleEndian(frame.AsSpan(12), (uint)(count ?? samples.Length));
+        for (var i = 0; i < samples.Length; i++)
+        {
+            BinaryPrimitives.WriteSingleLittleEndian(frame.AsSpan(BlockFrame.HeaderBytes + i * sizeof(float)), samples[i]);
+        }
+        return frame;
+    }
+
     /// <summary>
     /// A listener of the server a program or cell printed the address of (its page or socket URL, with ?token=):
     /// connected to that server's root, hello said with that token.

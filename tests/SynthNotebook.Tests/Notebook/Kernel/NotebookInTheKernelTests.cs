@@ -55,12 +55,17 @@ public sealed class NotebookInTheKernelTests
         Assert.Equal(5, player.GetProperty("components").GetArrayLength());
 
         // The microphone section: the duplex player of the same server, the filter moved, the chain swapped.
-        var microphone = PlayerConfig(OutputOf(runs, "server.Microphone").AllHtml);
+        var microphone = PlayerConfig(OutputOf(runs, "server.Chain = AudioChain.PassThrough.HighPass(80)").AllHtml);
         Assert.Equal("duplex", microphone.GetProperty("mode").GetString());
         Assert.Equal(server.DuplexPageUrl.ToString(), microphone.GetProperty("duplexPageUrl").GetString());
         Assert.False(microphone.GetProperty("microphone").GetProperty("echoCancellation").GetBoolean());
         Assert.Equal(3000, (kernel.Value<FilterSettings>("lowPass")).Frequency);
         Assert.Equal(["ring modulator", "gain 2"], server.Chain.Stages);
+        // The microphone for every listener: the server plays the synth mixed with the microphone input (not fed here).
+        Assert.Same(synth, server.Source.Synth);
+        Assert.Contains(server.MicrophoneInput.Name, server.Source.Name);
+        var signal = OutputOf(runs, "server.MicrophoneSignal");
+        Assert.Contains("microphone: not fed", string.Concat(signal.Text) + signal.AllHtml);
 
         // The WAV cell wrote its file where the kernel runs (the notebook's folder) and showed the sound: its waveform,
         // and an audio element holding the same samples, no server needed.
