@@ -160,6 +160,24 @@ test('a rewind whose start has played splices at the playing position with a cro
   assert.equal(ring.underruns, 0);
 });
 
+test('a timed key\'s rewind whose block start has played but whose key has not is spliced in, and is not late', () => {
+  const ring = ringWith(512);
+  for (let first = 0; first < 8 * BLOCK; first += BLOCK) ring.push(block(first));
+  play(ring, 5);                                           // 640 played: block 2 is half played, its key at 700 is not
+  const rewound = [2, 3, 4, 5, 6, 7].map((b) => block(b * BLOCK));
+  for (let i = 700 - 2 * BLOCK; i < BLOCK; i++) rewound[0][i] = newSample(2 * BLOCK + i);   // the same up to the key
+  ring.receive({ type: 'rewound', at: 2 * BLOCK, changeAt: 700, blocks: rewound });
+  const after = play(ring, 1);
+  for (let i = 0; i < QUANTUM; i++) {
+    const at = 640 + i;
+    assert.equal(after[i], at < 700 ? streamSample(at) : newSample(at), `sample ${at}: the cross-fade is between equals`);
+  }
+  assert.equal(ring.replacedLate, 0);
+  play(ring, 1);
+  ring.receive({ type: 'rewound', at: 4 * BLOCK, changeAt: 4 * BLOCK + 10, blocks: [block(4 * BLOCK)] });   // 768 played, so
+  assert.equal(ring.replacedLate, 0, 'ahead of the playing position: in time');
+});
+
 test('blocks of a rewind that played entirely are skipped, and the rest splices where the ring is', () => {
   const ring = ringWith(512);
   for (let first = 0; first < 8 * BLOCK; first += BLOCK) ring.push(block(first));

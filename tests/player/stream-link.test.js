@@ -182,14 +182,35 @@ test('a swapped patch asks for the queued blocks again like a change; a source\'
   assert.deepEqual(messages(socket, 'rewind').map((m) => JSON.parse(m)), [{ op: 'rewind', from: SAFE_FROM }]);
 }));
 
+// The first sample a rewind asked for now can change: the playing position, a device callback and the least way there
+// and back ahead.
+const EARLIEST = Math.ceil(4 * BLOCK + (10 + 4) / 1000 * RATE);
+
 test('notes played anywhere ask for a rewind like a change; the player\'s own notes ask right behind them', () => atOneMoment(() => {
-  const { socket, link } = rewindingLink();
+  const { socket } = rewindingLink();
   socket.receive(JSON.stringify({ op: 'notes', version: 2 }));
   assert.deepEqual(messages(socket, 'rewind').map((m) => JSON.parse(m)), [{ op: 'rewind', from: SAFE_FROM }]);
+  // The player's own key is timed to the earliest sample a rewind can change, and the rewind asked for from the block
+  // that holds it (not the next whole block after it): the key is heard from its sample.
   const own = rewindingLink();
   own.link.command({ type: 'send', message: { op: 'note-on', note: 60, velocity: 0.8 }, sentAt: clock() });
   assert.deepEqual(own.socket.sent.slice(-2).map((m) => JSON.parse(m)),
-    [{ op: 'note-on', note: 60, velocity: 0.8 }, { op: 'rewind', from: SAFE_FROM }]);
+    [{ op: 'note-on', note: 60, velocity: 0.8, at: EARLIEST }, { op: 'rewind', from: Math.floor(EARLIEST / BLOCK) }]);
+  assert.equal(Math.floor(EARLIEST / BLOCK), SAFE_FROM - 1, 'a block earlier than a change of the parameters');
+}));
+
+test('a timed key\'s rewind spliced in before its sample is no late rewind, and its latency is to its sample', () => atOneMoment(() => {
+  const { link, socket, ring } = rewindingLink();
+  link.command({ type: 'send', message: { op: 'note-on', note: 69, velocity: 1 }, sentAt: clock() });
+  socket.receive(JSON.stringify({ op: 'notes', version: 2 }));   // the server's word that the key is in (version 2)
+  const from = Math.floor(EARLIEST / BLOCK);
+  for (let s = from; s < 20; s++) socket.receive(blockMessage(s, 2));
+  const rewound = ring.messages.find((m) => m.type === 'rewound');
+  assert.equal(rewound.at, from * BLOCK);
+  assert.equal(rewound.changeAt, EARLIEST, 'the ring is told the first sample the rewind changes');
+  // Heard from the key's sample: what is queued in front of it, at this frozen moment (the key's own way is 0 ms).
+  const [latency] = link.stats().latenciesMs;
+  assert.ok(Math.abs(latency - (EARLIEST - 4 * BLOCK) / RATE * 1000) < 1e-9, `latency ${latency} ms`);
 }));
 
 test('a rewind\'s blocks replace what the ring holds at their place and count as no delivery', () => atOneMoment(() => {

@@ -69,6 +69,10 @@ public sealed class Instrument
     /// <summary>Lets go of <paramref name="note"/>: its voices begin their release.</summary>
     public void NoteOff(MidiNote note) => Append(new InstrumentEvent.NoteOff(note.Number));
 
+    /// <summary>A key from a listener's page, to sound on its stream's sample <paramref name="at"/> for that listener.</summary>
+    internal void Key(bool down, int note, double velocity, ListenerClock? listener, long at)
+        => Append(down ? new InstrumentEvent.NoteOn(note, velocity, listener, at) : new InstrumentEvent.NoteOff(note, listener, at));
+
     /// <summary>Releases every note and stops every pattern.</summary>
     public void AllNotesOff() => Append(new InstrumentEvent.AllNotesOff());
 
@@ -102,7 +106,8 @@ public sealed class Instrument
     }
 
     /// <summary>A listener's instrument at <paramref name="sampleRate"/>: it plays what is done from now on.</summary>
-    internal ISampleSource CreateSource(int sampleRate) => InstrumentSource.Create(this, _log, MakeVoices(sampleRate), _log.Count);
+    internal ISampleSource CreateSource(int sampleRate, ListenerClock? listener)
+        => InstrumentSource.Create(this, _log, MakeVoices(sampleRate), _log.Count, listener);
 
     private IInstrumentVoice[] MakeVoices(int sampleRate)
     {

@@ -1,16 +1,19 @@
+using SynthNotebook.Processing;
 using SynthNotebook.Synthesis;
 
 namespace SynthNotebook.Instruments;
 
 /// <summary>
 /// One listener's instrument: its own voices at its own rate, playing the instrument's events. Each block it takes the
-/// events that arrived since the last (keys at the block's first sample, a phrase from there), then renders the voices
-/// up to each timed note of the phrases playing, applies it on its sample, and goes on: sample-accurate. Rewindable when
-/// every voice is; nothing is allocated per block.
+/// events that arrived since the last (keys at the block's first sample, a phrase from there; a key this listener's own
+/// page timed, on the stream sample it asked for), then renders the voices up to each timed note, applies it on its
+/// sample, and goes on: sample-accurate. Rewindable when every voice is; nothing is allocated per block.
 /// </summary>
 internal class InstrumentSource : ISampleSource
 {
     private const int MaxPhrases = 64;   // phrases playing at once; one more stops the oldest
+    private const int MaxTimedKeys = 32; // keys waiting for their sample; one more sounds at once
+    private const double MaxKeyAheadSeconds = 1.0;   // a key timed further ahead than this sounds at once
 
     private readonly Instrument _instrument;
     private readonly InstrumentEventLog _log;
@@ -20,14 +23,19 @@ internal class InstrumentSource : ISampleSource
     private readonly long[] _phraseStart = new long[MaxPhrases];
     private readonly int[] _phraseCursor = new int[MaxPhrases];   // the phrase's next edge
     private readonly int[] _phraseOwner = new int[MaxPhrases];
+    private readonly TimedKey[] _timedKeys = new TimedKey[MaxTimedKeys];   // in the order they came
+    private readonly ListenerClock? _listener;
     private int _phraseCount;
+    private int _timedKeyCount;
     private int _nextOwner = 1;
     private long _position;
     private long _applied;   // events of the log applied
 
-    protected InstrumentSource(Instrument instrument, InstrumentEventLog log, IInstrumentVoice[] voices, long applied)
+    protected InstrumentSource(Instrument instrument, InstrumentEventLog log, IInstrumentVoice[] voices, long applied,
+        ListenerClock? listener)
     {
         _instrument = instrument;
+        _listener = listener;
         _log = log;
         _pool = new VoicePool(voices);
         SampleRate = voices[0].SampleRate;
@@ -35,10 +43,11 @@ internal class InstrumentSource : ISampleSource
     }
 
     /// <summary>A listener's instrument: it plays what is done to the instrument from now on.</summary>
-    public static InstrumentSource Create(Instrument instrument, InstrumentEventLog log, IInstrumentVoice[] voices, long applied)
+    public static InstrumentSource Create(Instrument instrument, InstrumentEventLog log, IInstrumentVoice[] voices, long applied,
+        ListenerClock? listener = null)
         => voices.All(voice => voice is IRewindableSource)
-            ? new Rewindable(instrument, log, voices, applied)
-            : new InstrumentSource(instrument, log, voices, applied);
+            ? new Rewindable(instrument, log, voices, applied, listener)
+            : new InstrumentSource(instrument, log, voices, applied, listener);
 
     public int SampleRate { get; }
 
@@ -72,10 +81,10 @@ internal class InstrumentSource : ISampleSource
             switch (_log.At(_applied))
             {
                 case InstrumentEvent.NoteOn on:
-                    _pool.Strike(on.Note, on.Velocity, owner: 0, _position);
+                    Key(new TimedKey(on.Note, on.Velocity, Down: true, SampleFor(on.For, on.At)));
                     break;
                 case InstrumentEvent.NoteOff off:
-                    _pool.Release(off.Note, owner: 0, _position);
+                    Key(new TimedKey(off.Note, 0, Down: false, SampleFor(off.For, off.At)));
                     break;
                 case InstrumentEvent.Play play:
                     StartPhrase(play.Phrase);
@@ -84,8 +93,45 @@ internal class InstrumentSource : ISampleSource
                     _pool.ReleaseAll(_position);
                     Array.Clear(_phrases);
                     _phraseCount = 0;
+                    _timedKeyCount = 0;
                     break;
             }
+        }
+    }
+
+    /// <summary>
+    /// This source's sample for a key: the one its listener's page asked for, when the key is this listener's and that
+    /// sample is still ahead (at most <see cref="MaxKeyAheadSeconds"/>); else now, the block's first.
+    /// </summary>
+    private long SampleFor(ListenerClock? listener, long at)
+    {
+        if (listener is null || listener != _listener)
+        {
+            return _position;
+        }
+        var ahead = at - listener.BlockStart;
+        return ahead > 0 && ahead <= MaxKeyAheadSeconds * SampleRate ? _position + ahead : _position;
+    }
+
+    private void Key(TimedKey key)
+    {
+        if (key.Sample > _position && _timedKeyCount < MaxTimedKeys)
+        {
+            _timedKeys[_timedKeyCount++] = key;
+            return;
+        }
+        Press(key, _position);
+    }
+
+    private void Press(in TimedKey key, long sample)
+    {
+        if (key.Down)
+        {
+            _pool.Strike(key.Note, key.Velocity, owner: 0, sample);
+        }
+        else
+        {
+            _pool.Release(key.Note, owner: 0, sample);
         }
     }
 
@@ -102,9 +148,25 @@ internal class InstrumentSource : ISampleSource
         _phraseCount++;
     }
 
-    /// <summary>Applies every phrase's edges that fall on <paramref name="sample"/> (or before it, had any been missed).</summary>
+    /// <summary>
+    /// Applies every timed key and phrase edge that falls on <paramref name="sample"/> (or before it, had any been
+    /// missed): keys first, in the order they came.
+    /// </summary>
     private void ApplyEdgesDue(long sample)
     {
+        var kept = 0;
+        for (var k = 0; k < _timedKeyCount; k++)
+        {
+            if (_timedKeys[k].Sample <= sample)
+            {
+                Press(_timedKeys[k], sample);
+            }
+            else
+            {
+                _timedKeys[kept++] = _timedKeys[k];
+            }
+        }
+        _timedKeyCount = kept;
         for (var p = 0; p < _phraseCount; p++)
         {
             var edges = _phrases[p]!.Edges;
@@ -132,6 +194,10 @@ internal class InstrumentSource : ISampleSource
     private long NextEdge()
     {
         var next = long.MaxValue;
+        for (var k = 0; k < _timedKeyCount; k++)
+        {
+            next = Math.Min(next, _timedKeys[k].Sample);
+        }
         for (var p = 0; p < _phraseCount; p++)
         {
             next = Math.Min(next, _phraseStart[p] + Phrase.SampleOf(_phrases[p]!.Edges[_phraseCursor[p]], SampleRate));
@@ -167,8 +233,12 @@ internal class InstrumentSource : ISampleSource
         }
     }
 
-    private sealed class Rewindable(Instrument instrument, InstrumentEventLog log, IInstrumentVoice[] voices, long applied)
-        : InstrumentSource(instrument, log, voices, applied), IRewindableSource
+    /// <summary>A key waiting for its sample (this source's count).</summary>
+    private readonly record struct TimedKey(int Note, double Velocity, bool Down, long Sample);
+
+    private sealed class Rewindable(Instrument instrument, InstrumentEventLog log, IInstrumentVoice[] voices, long applied,
+        ListenerClock? listener)
+        : InstrumentSource(instrument, log, voices, applied, listener), IRewindableSource
     {
         public ISourceCheckpoint CreateCheckpoint() => new Checkpoint(this);
     }
@@ -180,9 +250,10 @@ internal class InstrumentSource : ISampleSource
         private readonly long[] _phraseStart = new long[MaxPhrases];
         private readonly int[] _phraseCursor = new int[MaxPhrases];
         private readonly int[] _phraseOwner = new int[MaxPhrases];
+        private readonly TimedKey[] _timedKeys = new TimedKey[MaxTimedKeys];
         private readonly VoicePool.State _pool = new(source._pool);
         private readonly ISourceCheckpoint[] _voices = [.. source._pool.Voices.Select(v => ((IRewindableSource)v).CreateCheckpoint())];
-        private (int PhraseCount, int NextOwner, long Position, long Applied) _scalars;
+        private (int PhraseCount, int TimedKeyCount, int NextOwner, long Position, long Applied) _scalars;
 
         public void Save()
         {
@@ -190,7 +261,8 @@ internal class InstrumentSource : ISampleSource
             source._phraseStart.CopyTo(_phraseStart, 0);
             source._phraseCursor.CopyTo(_phraseCursor, 0);
             source._phraseOwner.CopyTo(_phraseOwner, 0);
-            _scalars = (source._phraseCount, source._nextOwner, source._position, source._applied);
+            source._timedKeys.CopyTo(_timedKeys, 0);
+            _scalars = (source._phraseCount, source._timedKeyCount, source._nextOwner, source._position, source._applied);
             _pool.Save();
             foreach (var voice in _voices)
             {
@@ -204,7 +276,8 @@ internal class InstrumentSource : ISampleSource
             _phraseStart.CopyTo(source._phraseStart, 0);
             _phraseCursor.CopyTo(source._phraseCursor, 0);
             _phraseOwner.CopyTo(source._phraseOwner, 0);
-            (source._phraseCount, source._nextOwner, source._position, source._applied) = _scalars;
+            _timedKeys.CopyTo(source._timedKeys, 0);
+            (source._phraseCount, source._timedKeyCount, source._nextOwner, source._position, source._applied) = _scalars;
             _pool.Restore();
             foreach (var voice in _voices)
             {

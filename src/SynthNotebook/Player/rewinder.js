@@ -24,6 +24,7 @@ export class Rewinder {
     this.versions = new Uint32Array(VERSIONS);               // each block's parameter version, by sequence
     this.wanted = 0;                                         // the newest parameter version the queue should carry
     this.sentAt = null;                                      // when the rewind on its way was asked for
+    this.changeAt = 0;                                       // and the first sample it changes
     this.pending = false;                                    // a change came while one was on its way
     this.rewinds = 0;
     this.log = [];                                           // [from, the newest block then + 1] of recent rewinds
@@ -62,9 +63,15 @@ export class Rewinder {
 
   get waiting() { return this.sentAt !== null; }
 
-  // The parameters changed: to `version` (a broadcast), or to a version not known yet (the player's own set: asked
-  // for at once, behind it). `head` is the stream position (samples) playing now. Returns the message to send, or null.
-  changed(version, head, now) {
+  // The first stream sample a rewind asked for now can still change: the lead ahead of `head` (the playing position).
+  earliest(head) {
+    return Math.max(0, Math.ceil(head + this.leadMs / 1000 * this.sampleRate));
+  }
+
+  // The parameters changed: to `version` (a broadcast), or to a version not known yet (the player's own set or key:
+  // asked for at once, behind it; a key timed to sample `at` is asked for from the block that holds it, which renders
+  // the same up to it). `head` is the stream position (samples) playing now. Returns the message to send, or null.
+  changed(version, head, now, at) {
     const own = version === undefined;
     if (!own) this.wanted = Math.max(this.wanted, version);
     if (this.sentAt !== null && now - this.sentAt < GIVE_UP_MS) {
@@ -72,11 +79,12 @@ export class Rewinder {
       return null;
     }
     this.pending = false;
-    const lead = this.leadMs / 1000 * this.sampleRate;
-    const from = Math.max(Math.ceil((head + lead) / this.blockSize), this.next - this.reachBlocks, 0);
+    const start = at === undefined ? Math.ceil(this.earliest(head) / this.blockSize) : Math.floor(at / this.blockSize);
+    const from = Math.max(start, this.next - this.reachBlocks, 0);
     if (from >= this.next) return null;                      // nothing queued past the safe point: new blocks carry it
     if (!own && this.carried(from)) return null;
     this.sentAt = now;
+    this.changeAt = at ?? from * this.blockSize;             // the first sample the rewind on its way changes
     this.answered = false;
     this.rewinds++;
     this.log.push([from, this.next]);

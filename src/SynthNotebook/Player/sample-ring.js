@@ -72,7 +72,7 @@ export class SampleRing {
   receive(message) {
     switch (message.type) {
       case 'block': this.push(message.samples, message.at); break;
-      case 'rewound': this.replace(message.at, message.blocks); break;
+      case 'rewound': this.replace(message.at, message.blocks, message.changeAt); break;
       case 'configure': this.configure(message.startSamples, message.maxSamples, message.trimWindow, message.trimTo); break;
       case 'pause': this.pause(); break;
       case 'resume': this.resume(); break;
@@ -103,10 +103,12 @@ export class SampleRing {
   }
 
   // A rewind's blocks, from stream position `at`, all at once: what was queued from there is replaced in one step, so
-  // the ring never plays with it cut short while the rest is on its way.
-  replace(at, blocks) {
+  // the ring never plays with it cut short while the rest is on its way. `changeAt`: the first sample the rewind
+  // changes (a key timed inside its first block; its start otherwise): one spliced before it is not late.
+  replace(at, blocks, changeAt = at) {
     this.replaced++;
     this.rewindFrom = at;
+    this.changeAt = changeAt;
     for (const block of blocks) {
       this.push(block, at);
       at += block.length;
@@ -119,19 +121,24 @@ export class SampleRing {
     const head = this.offered - this.buffered;   // the stream position that plays next
     const from = Math.max(at, head);
     if (at < head && this.buffered > 0) {
-      this.replacedLate++;
-      this.splicedAt = head;
-      this.splicedFrom = this.rewindFrom;
-      this.keepSplice();
+      // The rewind renders what played the same up to its change: spliced before it, the rewind was in time for
+      // what it was for, and the cross-fade (for anything else that changed meanwhile) ends where the change begins.
+      const changeAt = this.changeAt ?? at;
+      if (head > changeAt) {
+        this.replacedLate++;
+        this.splicedAt = head;
+        this.splicedFrom = this.rewindFrom;
+      }
+      this.keepSplice(head > changeAt ? SPLICE_SAMPLES : changeAt - head);
     }
     this.written -= this.offered - from;
     this.offered = from;
     return block.subarray(Math.min(block.length, from - at));
   }
 
-  keepSplice() {
+  keepSplice(length) {
     const capacity = this.samples.length;
-    this.spliceLength = Math.min(SPLICE_SAMPLES, this.buffered);
+    this.spliceLength = Math.min(length, SPLICE_SAMPLES, this.buffered);
     for (let i = 0; i < this.spliceLength; i++) this.splice[i] = this.samples[(this.consumed + i) % capacity];
   }
 

@@ -51,7 +51,7 @@ export class StreamLink {
     this.stalled = null;         // while a stall holds deliveries: what arrived meanwhile
     this.deliveries = new Float64Array(2 * TRACE_LENGTH);   // [when, delay] of the newest timed deliveries, a ring
     this.delivered = 0;
-    this.pendingChange = null;   // { sentAt, version } of the newest slider move not yet heard
+    this.pendingChange = null;   // { sentAt, version, at } of the newest slider move or key not yet heard (`at`: a key's sample)
     this.latencies = [];
     this.changesHeard = 0;
     this.lastStats = 0;
@@ -126,17 +126,23 @@ export class StreamLink {
 
   send(message, sentAt) {
     if (this.socket?.readyState !== WebSocket.OPEN) return;
-    if (sentAt !== undefined && !this.pendingChange) this.pendingChange = { sentAt };
-    this.socket.send(JSON.stringify(message));
-    if (message.op === 'set' || message.op === 'note-on' || message.op === 'note-off') this.rewind(undefined);
+    const timed = sentAt !== undefined && !this.pendingChange;   // this change is the one whose latency is measured
+    if (timed) this.pendingChange = { sentAt };
+    // A key is timed to the first sample a rewind can still change (the server plays it there, not on a block's
+    // first sample), and the rewind asked for from the block that holds it.
+    const key = message.op === 'note-on' || message.op === 'note-off';
+    const at = key && this.rewinder && this.connected ? this.rewinder.earliest(this.playingHead(clockMs()) - this.streamStart) : undefined;
+    if (timed && at !== undefined) this.pendingChange.at = at;
+    this.socket.send(JSON.stringify(at === undefined ? message : { ...message, at }));
+    if (message.op === 'set' || key) this.rewind(undefined, at);
   }
 
-  // The parameters changed (to `version`, or by this player's own set): the queued blocks from just ahead of the
-  // playing position are asked for again, rendered with the change.
-  rewind(version) {
+  // The parameters changed (to `version`, or by this player's own set or key, `at` the sample the key was timed to):
+  // the queued blocks from just ahead of the playing position are asked for again, rendered with the change.
+  rewind(version, at) {
     if (!this.rewinder || !this.connected || this.socket?.readyState !== WebSocket.OPEN) return;
     const now = clockMs();
-    const message = this.rewinder.changed(version, this.playingHead(now) - this.streamStart, now);
+    const message = this.rewinder.changed(version, this.playingHead(now) - this.streamStart, now, at);
     if (message) this.socket.send(JSON.stringify(message));
   }
 
@@ -231,8 +237,10 @@ export class StreamLink {
     const change = this.pendingChange;
     // (While a rewind is on its way, a new block carrying the change is not what is heard first: the rewind's is.)
     if (change && change.version !== undefined && version >= change.version && (replaces || !this.rewinder?.waiting)) {
-      // Heard after: the time until this block arrived, plus the audio queued in front of it.
-      const inFront = Math.max(0, this.queued() - (this.pushed - at));   // (what is queued ends at `pushed`)
+      // Heard after: the time until this block arrived, plus the audio queued in front of it (of a timed key, in front
+      // of its sample).
+      const heardFrom = change.at === undefined ? at : Math.max(at, this.streamStart + change.at);
+      const inFront = Math.max(0, this.queued() - (this.pushed - heardFrom));   // (what is queued ends at `pushed`)
       this.latencies.push(now - change.sentAt + inFront / this.sampleRate * 1000);
       if (this.latencies.length > LATENCY_WINDOW) this.latencies.shift();
       this.changesHeard++;
@@ -261,7 +269,7 @@ export class StreamLink {
       const enough = this.rewound.blocks.length >= REWIND_FIRST
         && end - this.playingHead(now) >= (this.callbackMs / 1000 * this.sampleRate) + this.blockSize;
       if (enough || !this.rewinder.waiting) {
-        this.ring.postMessage({ type: 'rewound', at: this.rewound.at, blocks: this.rewound.blocks }, this.rewound.buffers);
+        this.ring.postMessage({ type: 'rewound', at: this.rewound.at, changeAt: Math.max(this.rewound.at, this.streamStart + this.rewinder.changeAt), blocks: this.rewound.blocks }, this.rewound.buffers);
         this.rewound.posted = true;
       }
     }

@@ -7,9 +7,11 @@ namespace SynthNotebook.Processing;
 /// sinc (<see cref="WindowedSinc"/>), a cushion behind the newest one. The feed's clock and the listener's drift apart,
 /// so once the averaged distance to the newest sample strays from the cushion by more than a quarter of it, the
 /// conversion ratio is trimmed (by at most <see cref="MaxTrim"/>, a few cents) to bring it back; within that band the
-/// pitch is exact. When the input runs out the reader fades out over what it holds in reserve and waits for a cushion
-/// of new input; when it finds itself far behind (a burst after a stall) it fades out and starts again a cushion
-/// behind. Each start fades in.
+/// pitch is exact. When the input runs out the reader fades out over what it holds in reserve and waits for a cushion of
+/// new input; if it had played a while (two cushions: not a listener filling its own cushion in a burst, which no live
+/// input can keep up with), the feed's jitter is more than the cushion, so it takes one half as thick again (up to
+/// <see cref="MostCushions"/> times the one asked for); when it finds itself far behind (a burst after a stall) it fades out and starts again a
+/// cushion behind. Each start fades in.
 /// Rewindable: its whole state is a position in the ring and its controller, and the ring keeps what it read.
 /// </summary>
 internal sealed class LiveInputSource : IRewindableSource
@@ -19,9 +21,12 @@ internal sealed class LiveInputSource : IRewindableSource
     private const double CorrectionSeconds = 3.0;    // an average off by x past the band is made good over about this long
     private const double BandOfCushion = 0.25;       // no trim while the average is within a quarter cushion of it
     private const int Lookahead = WindowedSinc.Taps / 2;
+    private const double GrowthPerUnderrun = 1.5;
+    private const double MostCushions = 4;
 
     private readonly LiveInput _input;
-    private readonly TimeSpan _cushion;
+    private readonly TimeSpan _cushionAsked;
+    private TimeSpan _cushion;                       // grows at underruns, kept across takes (the path's jitter)
     private readonly int _fadeLength;
     private State _state;
 
@@ -29,7 +34,7 @@ internal sealed class LiveInputSource : IRewindableSource
     {
         _input = input;
         SampleRate = ParameterGuard.InRange(sampleRate, SynthLimits.MinSampleRate, SynthLimits.MaxSampleRate);
-        _cushion = cushion;
+        _cushion = _cushionAsked = cushion;
         _fadeLength = CrossFade.SamplesAt(sampleRate);
         _state.Take = LiveInput.Take.None;
     }
@@ -66,6 +71,7 @@ internal sealed class LiveInputSource : IRewindableSource
         // Normal samples keep a fade's worth of input in reserve, so running out always fades over real samples.
         var reserve = _fadeLength * step;
         var count = Render(destination, step, written - Lookahead - reserve);
+        s.PlayedSinceStart += count;
         FadeIn(destination[..count]);
         if (count < destination.Length)
         {
@@ -75,6 +81,10 @@ internal sealed class LiveInputSource : IRewindableSource
             s.Playing = false;
             s.WaitFrom = written;   // what comes next starts a cushion after this: never old input again
             _input.CountUnderrun();
+            if (s.PlayedSinceStart >= 2 * s.CushionSamples / s.NominalStep)
+            {
+                Grow();
+            }
         }
         else if (fill > s.RestartFill)
         {
@@ -87,6 +97,22 @@ internal sealed class LiveInputSource : IRewindableSource
     }
 
     public ISourceCheckpoint CreateCheckpoint() => new Checkpoint(this);
+
+    /// <summary>How far behind the newest sample this reader plays now (the cushion asked for, or more after underruns).</summary>
+    public TimeSpan Cushion => _cushion;
+
+    private void Grow()
+    {
+        _cushion = TimeSpan.FromTicks((long)Math.Min(_cushion.Ticks * GrowthPerUnderrun, _cushionAsked.Ticks * MostCushions));
+        ApplyCushion();
+    }
+
+    private void ApplyCushion()
+    {
+        ref var s = ref _state;
+        s.CushionSamples = _cushion.TotalSeconds * s.Take.SampleRate;
+        s.RestartFill = 2 * s.CushionSamples + 0.05 * s.Take.SampleRate;
+    }
 
     /// <summary>A fade to silence over what the take holds up to <paramref name="end"/>, and silence after it.</summary>
     private void FadeOutTheRest(Span<float> destination, long end)
@@ -105,8 +131,7 @@ internal sealed class LiveInputSource : IRewindableSource
         {
             _state.Sinc = WindowedSinc.For(take.SampleRate, SampleRate);
             _state.NominalStep = (double)take.SampleRate / SampleRate;
-            _state.CushionSamples = _cushion.TotalSeconds * take.SampleRate;
-            _state.RestartFill = 2 * _state.CushionSamples + 0.05 * take.SampleRate;
+            ApplyCushion();
         }
     }
 
@@ -125,6 +150,7 @@ internal sealed class LiveInputSource : IRewindableSource
         s.SmoothedFill = written - s.Position;
         s.Step = s.NominalStep;
         s.FadedIn = 0;
+        s.PlayedSinceStart = 0;
         s.Playing = true;
         return true;
     }
@@ -174,6 +200,7 @@ internal sealed class LiveInputSource : IRewindableSource
         public double Position;      // in the take's samples, absolute in the ring
         public double SmoothedFill;  // samples between the newest and the position, averaged
         public int FadedIn;
+        public long PlayedSinceStart;   // samples out since it last started
     }
 
     private sealed class Checkpoint(LiveInputSource owner) : ISourceCheckpoint
@@ -182,6 +209,10 @@ internal sealed class LiveInputSource : IRewindableSource
 
         public void Save() => _saved = owner._state;
 
-        public void Restore() => owner._state = _saved;
+        public void Restore()
+        {
+            owner._state = _saved;
+            owner.ApplyCushion();   // a cushion grown since is kept: it is what the feed's jitter needs
+        }
     }
 }

@@ -16,9 +16,9 @@ namespace SynthNotebook.Processing;
 /// </code></example>
 public sealed class Patch
 {
-    private readonly Func<int, ISampleSource> _create;
+    private readonly Func<int, ListenerClock?, ISampleSource> _create;
 
-    private Patch(string name, Func<int, ISampleSource> create, bool isSynthVoice, Instrument? instrument = null, Synth? synth = null)
+    private Patch(string name, Func<int, ListenerClock?, ISampleSource> create, bool isSynthVoice, Instrument? instrument = null, Synth? synth = null)
     {
         Name = name;
         _create = create;
@@ -44,7 +44,7 @@ public sealed class Patch
     {
         ArgumentNullException.ThrowIfNull(createForSampleRate);
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
-        return new Patch(name, createForSampleRate, isSynthVoice: false);
+        return new Patch(name, (rate, _) => createForSampleRate(rate), isSynthVoice: false);
     }
 
     /// <summary>A function of the time in seconds, called once per sample (<see cref="FunctionSource"/>).</summary>
@@ -65,7 +65,7 @@ public sealed class Patch
     public static Patch Of(Synth synth)
     {
         ArgumentNullException.ThrowIfNull(synth);
-        return new Patch($"synth ({synth.ComponentCount} sines)", rate => synth.CreateVoice(rate), isSynthVoice: true, synth: synth);
+        return new Patch($"synth ({synth.ComponentCount} sines)", (rate, _) => synth.CreateVoice(rate), isSynthVoice: true, synth: synth);
     }
 
     /// <summary>An instrument's voices, playing what it is told (<see cref="Instrument.Patch"/>).</summary>
@@ -85,7 +85,7 @@ public sealed class Patch
         }
         var parts = patches.ToArray();
         return new Patch($"mix of {string.Join(" + ", parts.Select(patch => patch.Name))}",
-            rate => MixSource.Of([.. parts.Select(patch => patch.Create(rate))]), isSynthVoice: false,
+            (rate, listener) => MixSource.Of([.. parts.Select(patch => patch.Create(rate, listener))]), isSynthVoice: false,
             parts.Select(patch => patch.Instrument).FirstOrDefault(instrument => instrument is not null),
             parts.Select(patch => patch.Synth).FirstOrDefault(synth => synth is not null));
     }
@@ -94,7 +94,7 @@ public sealed class Patch
     public Patch Through(AudioChain chain)
     {
         ArgumentNullException.ThrowIfNull(chain);
-        return new Patch($"{Name} → {chain}", rate => Create(rate).Through(chain), isSynthVoice: false, Instrument, Synth);
+        return new Patch($"{Name} → {chain}", (rate, listener) => Create(rate, listener).Through(chain), isSynthVoice: false, Instrument, Synth);
     }
 
     /// <summary>This patch multiplied by <paramref name="gain"/> (0–4).</summary>
@@ -102,10 +102,13 @@ public sealed class Patch
 
     /// <summary>A source of this patch at <paramref name="sampleRate"/>, at its start.</summary>
     /// <exception cref="InvalidOperationException">The recipe gave no source, or one at another rate.</exception>
-    public ISampleSource Create(int sampleRate)
+    public ISampleSource Create(int sampleRate) => Create(sampleRate, listener: null);
+
+    /// <summary>A source of this patch for the listener whose stream is at <paramref name="listener"/>.</summary>
+    internal ISampleSource Create(int sampleRate, ListenerClock? listener)
     {
         ParameterGuard.InRange(sampleRate, SynthLimits.MinSampleRate, SynthLimits.MaxSampleRate);
-        var source = _create(sampleRate)
+        var source = _create(sampleRate, listener)
             ?? throw new InvalidOperationException($"The patch '{Name}' made no source (its recipe returned null).");
         return source.SampleRate == sampleRate ? source : throw new InvalidOperationException(
             $"The patch '{Name}' made a source at {source.SampleRate} Hz when asked for {sampleRate} Hz: make it at the rate the recipe is given (rate => new …(…, rate)).");

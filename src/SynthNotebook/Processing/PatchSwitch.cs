@@ -12,6 +12,7 @@ namespace SynthNotebook.Processing;
 internal sealed class PatchSwitch : IRewindableSource
 {
     private readonly SwapSlot<Patch> _slot;
+    private readonly ListenerClock? _listener;
     private readonly int _fadeSamples;
     private readonly float[] _fadingScratch = new float[SynthLimits.MaxBlockSize];
     private ISampleSource _current;
@@ -21,9 +22,10 @@ internal sealed class PatchSwitch : IRewindableSource
     private float _lastSample;
     private SourceFault? _unreported;
 
-    public PatchSwitch(SwapSlot<Patch> slot, int sampleRate)
+    public PatchSwitch(SwapSlot<Patch> slot, int sampleRate, ListenerClock? listener = null)
     {
         _slot = slot;
+        _listener = listener;
         SampleRate = sampleRate;
         _fadeSamples = CrossFade.SamplesAt(sampleRate);
         var selection = slot.Current;
@@ -89,7 +91,7 @@ internal sealed class PatchSwitch : IRewindableSource
     {
         try
         {
-            return patch.Create(SampleRate);
+            return patch.Create(SampleRate, _listener);
         }
         catch (Exception error)
         {

@@ -34,7 +34,8 @@ internal readonly record struct ClientMessage(
     double? From = null,
     bool Rewind = false,
     double? Note = null,
-    double? Velocity = null)
+    double? Velocity = null,
+    double? At = null)
 {
     /// <summary>True when a text message is meant as JSON; anything else is the seed's "give me a block".</summary>
     public static bool LooksLikeJson(ReadOnlySpan<byte> text)
@@ -78,7 +79,7 @@ internal readonly record struct ClientMessage(
         string? op = null, token = null, mode = null;
         var rewind = false;
         double? sampleRate = null, blockSize = null, blocks = null, pace = null, from = null, component = null, frequency = null, amplitude = null, gain = null;
-        double? note = null, velocity = null;
+        double? note = null, velocity = null, at = null;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
             var name = reader.ValueSpan;
@@ -112,7 +113,8 @@ internal readonly record struct ClientMessage(
                 || !TryNumber(ref reader, name, "amplitude"u8, ref amplitude, out error)
                 || !TryNumber(ref reader, name, "gain"u8, ref gain, out error)
                 || !TryNumber(ref reader, name, "note"u8, ref note, out error)
-                || !TryNumber(ref reader, name, "velocity"u8, ref velocity, out error))
+                || !TryNumber(ref reader, name, "velocity"u8, ref velocity, out error)
+                || !TryNumber(ref reader, name, "at"u8, ref at, out error))
             {
                 return false;
             }
@@ -143,7 +145,7 @@ internal readonly record struct ClientMessage(
             return false;
         }
         message = new ClientMessage(parsed.Value, token, sampleRate, blockSize, blocks, component, frequency, amplitude, gain, mode, pace, from, rewind,
-            note, velocity);
+            note, velocity, at);
         error = default;
         return true;
     }

@@ -229,17 +229,20 @@ internal sealed class StreamSession
             return new ProtocolError(ProtocolError.InvalidValue,
                 $"{op} needs \"note\": a MIDI note number, a whole number in [0, 127]; got {message.Note?.ToString() ?? "nothing"}.");
         }
-        if (message.Op == ClientOp.NoteOff)
+        // A page may time its key to a sample of its own stream (just ahead of what it plays): it hears it there.
+        const double LargestSample = 1L << 53;
+        if (message.At is { } at && !(at == Math.Floor(at) && at is >= 0 and <= LargestSample))
         {
-            instrument.NoteOff((int)note);
-            return null;
+            return new ProtocolError(ProtocolError.InvalidValue,
+                $"at must be a sample of this connection's stream, a whole number in [0, 2^53]; got {at}.");
         }
         var velocity = message.Velocity ?? 0.8;
-        if (!(velocity is >= 0 and <= 1))
+        if (message.Op == ClientOp.NoteOn && !(velocity is >= 0 and <= 1))
         {
             return new ProtocolError(ProtocolError.InvalidValue, $"velocity must be a number in [0, 1]; got {velocity}.");
         }
-        instrument.NoteOn((int)note, velocity);
+        instrument.Key(message.Op == ClientOp.NoteOn, (int)note, velocity, message.At is null ? null : _streamer!.Clock,
+            (long)(message.At ?? 0));
         return null;
     }
 

@@ -1,4 +1,5 @@
 using System.Net.WebSockets;
+using SynthNotebook.Processing;
 
 namespace SynthNotebook.Streaming;
 
@@ -11,6 +12,9 @@ internal abstract class Streamer : IDisposable
 {
     /// <summary>The blocks per write on the server's clock (for the welcome); 0 when blocks go by credits.</summary>
     public virtual int PaceGroup => 0;
+
+    /// <summary>Where this connection's stream is, for notes its page times to a sample; null when it renders no patch.</summary>
+    public virtual ListenerClock? Clock => null;
 
     /// <summary>How many sent blocks a rewind can reach (for the welcome); 0 without a history.</summary>
     public virtual int RewindBlocks => 0;

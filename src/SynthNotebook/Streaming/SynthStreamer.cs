@@ -22,6 +22,7 @@ internal sealed class SynthStreamer : Streamer
     private readonly Action _wakeWriter;
     private readonly SharedState _shared;
     private readonly PatchSwitch _source;
+    private readonly ListenerClock _clock = new();
     private readonly Action<SourceFault> _faulted;
     private readonly ServerMessages _messages = new();   // the writer's
     private readonly BlockFrame _frame;
@@ -50,7 +51,7 @@ internal sealed class SynthStreamer : Streamer
         _seedMode = request.SeedMode;
         _shared = shared;
         _faulted = faulted;
-        _source = new PatchSwitch(shared.Sources, request.SampleRate);
+        _source = new PatchSwitch(shared.Sources, request.SampleRate, _clock);
         _frame = new BlockFrame(request.BlockSize);
         if (request.PaceGroup > 0)
         {
@@ -304,6 +305,8 @@ internal sealed class SynthStreamer : Streamer
     /// <summary>The name of the patch this connection plays now.</summary>
     public string SourceName => _source.Name;
 
+    public override ListenerClock Clock => _clock;
+
     private void ReportFault()
     {
         if (_source.TakeFault() is { } fault)
@@ -317,6 +320,7 @@ internal sealed class SynthStreamer : Streamer
     {
         _history?.Keep(_sequence);
         var version = _shared.Version;   // read before rendering: a change that lands meanwhile is not claimed
+        _clock.BlockStart = _sequence * _frame.BlockSize;
         _source.Read(_frame.Samples);
         ReportFault();
         _frame.Seal(_sequence++, version);

@@ -203,4 +203,35 @@ public sealed class InstrumentTests
             return destination.Length;
         }
     }
+
+    [Fact]
+    public void AKeyTimedForItsListenerWaitsForItsSampleAcrossBlocksAndOthersOrOneTooFarAheadSoundAtOnce()
+    {
+        var instrument = new Instrument(VoiceSettings.Default with { Waveform = Waveform.Sine }, gain: 1);
+        var clock = new ListenerClock();
+        var mine = instrument.CreateSource(48_000, clock);
+        var theirs = instrument.CreateSource(48_000, new ListenerClock());
+        var elsewhere = new float[512];
+        instrument.Key(down: true, 69, 1, clock, at: 1_000);    // three blocks ahead of the first
+        theirs.Read(elsewhere);
+        instrument.Key(down: false, 69, 0, clock, at: 5_000);   // and its release
+        var heard = new float[24_000];
+        for (var b = 0; b < heard.Length / 256; b++)
+        {
+            clock.BlockStart = b * 256L;
+            mine.Read(heard.AsSpan(b * 256, 256));
+        }
+
+        Assert.Equal(1_001, Array.FindIndex(heard, sample => sample != 0));   // struck on 1,000: a fresh voice's sine starts at 0
+        Assert.True(Reference.MaxAbs(heard.AsSpan(4_000, 1_000)) > 0.5, "held until its release");
+        Assert.True(Reference.MaxAbs(heard.AsSpan(5_000 + 12_000 + 100)) < 1e-6, "released on 5,000: silent 250 ms on");
+        Assert.Equal(1, Array.FindIndex(elsewhere, sample => sample != 0));   // another listener: at its next block
+
+        // Further ahead than a second: at once.
+        instrument.Key(down: true, 60, 1, clock, at: clock.BlockStart + 256 + 48_001);
+        clock.BlockStart += 256;
+        var next = new float[256];
+        mine.Read(next);
+        Assert.InRange(Array.FindIndex(next, sample => sample != 0), 0, 1);
+    }
 }

@@ -84,6 +84,64 @@ public class LiveInputTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void AnUnderrunAfterAWhileOfPlayThickensTheCushionByHalfUpToFourTimesTheOneAsked()
+    {
+        var input = new LiveInput();
+        using var feed = input.OpenFeed(48_000);
+        var reader = (LiveInputSource)input.Patch.Create(48_000);
+        var block = new float[480];
+        var signal = Sine(440, 48_000);
+        var expected = new[] { 60.0, 90, 135, 160, 160 };
+        for (var stall = 0; stall < expected.Length; stall++)
+        {
+            // Fed until it plays, and half a second on, then read with nothing fed until it has run out.
+            while (!Plays(reader, feed, signal, block))
+            {
+            }
+            for (var b = 0; b < 50; b++)
+            {
+                Plays(reader, feed, signal, block);
+            }
+            var underruns = input.Underruns;
+            while (input.Underruns == underruns)
+            {
+                reader.Read(block);
+            }
+            Assert.Equal(expected[stall], reader.Cushion.TotalMilliseconds, 6);
+        }
+    }
+
+    [Fact]
+    public void AListenerFillingItsOwnCushionInABurstRunsOutButKeepsItsCushion()
+    {
+        var input = new LiveInput();
+        using var feed = input.OpenFeed(48_000);
+        var reader = (LiveInputSource)input.Patch.Create(48_000);
+        var block = new float[480];
+        var signal = Sine(440, 48_000);
+        for (var start = 0; start < 3; start++)
+        {
+            while (!Plays(reader, feed, signal, block))
+            {
+            }
+            var underruns = input.Underruns;
+            while (input.Underruns == underruns)
+            {
+                reader.Read(block);   // 10 ms at a time, faster than the feed: it has played a cushion, not a while
+            }
+        }
+        Assert.Equal(3, input.Underruns);
+        Assert.Equal(40, reader.Cushion.TotalMilliseconds, 6);
+    }
+
+    private static bool Plays(ISampleSource reader, LiveInput.Feed feed, float[] signal, float[] block)
+    {
+        feed.Write(signal.AsSpan(0, 480));
+        reader.Read(block);
+        return block.Any(sample => sample != 0);
+    }
+
+    [Fact]
     public void AListenerThatFellFarBehindStartsAgainACushionBehindWithoutAClick()
     {
         var input = new LiveInput();

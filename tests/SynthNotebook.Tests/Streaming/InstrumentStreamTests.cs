@@ -76,6 +76,38 @@ public sealed class InstrumentStreamTests
     }
 
     [Fact]
+    public async Task AKeyTimedToASampleOfItsOwnStreamSoundsOnThatSampleThereAndAtTheNextBlockElsewhere()
+    {
+        await using var server = await StreamTest.StartAsync(new Synth());
+        server.Source = new Instrument(VoiceSettings.Default with { Waveform = Waveform.Sine }, gain: 1);
+        await using var keys = await StreamClient.ConnectAsync(server);
+        await keys.SendJsonAsync(new { op = "hello", token = server.Token.Value, sampleRate = 48_000, blockSize = BlockSize, rewind = true });
+        await keys.ReceiveJsonAsync("welcome");
+        await using var other = await StreamClient.OpenAsync(server, 48_000, BlockSize);
+        var sent = await keys.TakeBlocksAsync(8);   // stream samples [0, 2048)
+
+        // As the player does: the key timed just ahead of what it plays, then the blocks from there asked for again.
+        const int At = 1_500;   // block 5, its sample 220
+        await keys.SendJsonAsync(new { op = "note-on", note = 69, velocity = 1.0, at = At });
+        await keys.ReceiveJsonAsync("notes");
+        await keys.SendJsonAsync(new { op = "rewind", from = At / BlockSize });
+        var again = await keys.ReceiveBlocksAsync(3);
+        Assert.Equal([5UL, 6UL, 7UL], again.Select(block => block.Sequence));
+        var heard = sent.Take(5).Concat(again).SelectMany(block => block.Samples).ToArray();
+        Assert.Equal(At + 1, Array.FindIndex(heard, sample => sample != 0));   // struck on At: a fresh voice's sine starts at 0
+        Assert.Equal(sent.Skip(5).First().Samples.Take(At % BlockSize), again[0].Samples.Take(At % BlockSize));
+
+        // Another listener hears the key from its next block's first sample.
+        await other.ReceiveJsonAsync("notes");
+        var elsewhere = (await other.TakeBlocksAsync(2)).SelectMany(block => block.Samples).ToArray();
+        Assert.Equal(1, Array.FindIndex(elsewhere, sample => sample != 0));   // a fresh voice's sine starts at 0
+        // A time that is not a sample is refused.
+        await keys.SendJsonAsync(new { op = "note-off", note = 69, at = -3 });
+        Assert.Contains("at must be a sample of this connection's stream, a whole number in [0, 2^53]; got -3.",
+            await keys.ReceiveErrorAsync("invalid-value"));
+    }
+
+    [Fact]
     public async Task NotesAreRefusedWithWhatToFixWhenNothingHasKeysOrTheNoteIsNotOne()
     {
         await using var server = await StreamTest.StartAsync(new Synth());
