@@ -28,7 +28,7 @@ test('the status line says how much is buffered, why, and how many underruns wer
     underruns: 2, concealed: 2, late: 1, latenciesMs: [20, 30, 40], roundTripMs: [], skipped: 0, deviceMs: 0, mode: 'synth',
   });
   assert.equal(line, 'connected · 48000 Hz · 256-sample blocks · buffered 31 ms (cushion 41 ms, thinning after an underrun)'
-    + ' · underruns 2, 2 concealed · late 1 · slider→sound 30 ms');
+    + ' · underruns 2, 2 concealed · late 1 · change→sound 30 ms');
 });
 
 test('the status line names the patch playing, and puts a failed source first', () => {

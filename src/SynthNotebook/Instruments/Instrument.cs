@@ -21,6 +21,8 @@ public sealed class Instrument
 {
     private readonly Func<int, IInstrumentVoice> _voice;
     private readonly InstrumentEventLog _log = new();
+    private readonly Lock _playing = new();
+    private readonly double[] _heldVelocity = [.. Enumerable.Repeat(-1.0, 128)];   // per key held down now; −1 when up
     private double _gain;
 
     /// <summary>An instrument of the built-in voice made to <paramref name="settings"/>.</summary>
@@ -106,8 +108,16 @@ public sealed class Instrument
     }
 
     /// <summary>A listener's instrument at <paramref name="sampleRate"/>: it plays what is done from now on.</summary>
+    /// <remarks>A listener that joins while keys are held hears them from its first sample (a phrase, from its next one).</remarks>
     internal ISampleSource CreateSource(int sampleRate, ListenerClock? listener)
-        => InstrumentSource.Create(this, _log, MakeVoices(sampleRate), _log.Count, listener);
+    {
+        var voices = MakeVoices(sampleRate);
+        lock (_playing)
+        {
+            var held = Enumerable.Range(0, 128).Where(note => _heldVelocity[note] >= 0).Select(note => (note, _heldVelocity[note])).ToArray();
+            return InstrumentSource.Create(this, _log, voices, _log.Count, listener, held);
+        }
+    }
 
     private IInstrumentVoice[] MakeVoices(int sampleRate)
     {
@@ -127,7 +137,22 @@ public sealed class Instrument
 
     private void Append(InstrumentEvent instrumentEvent)
     {
-        _log.Append(instrumentEvent);
+        lock (_playing)   // the keys held and the log agree for a listener that joins now
+        {
+            switch (instrumentEvent)
+            {
+                case InstrumentEvent.NoteOn on:
+                    _heldVelocity[on.Note] = on.Velocity;
+                    break;
+                case InstrumentEvent.NoteOff off:
+                    _heldVelocity[off.Note] = -1;
+                    break;
+                case InstrumentEvent.AllNotesOff:
+                    Array.Fill(_heldVelocity, -1);
+                    break;
+            }
+            _log.Append(instrumentEvent);
+        }
         Played?.Invoke();
     }
 

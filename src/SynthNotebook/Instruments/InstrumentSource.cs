@@ -32,7 +32,7 @@ internal class InstrumentSource : ISampleSource
     private long _applied;   // events of the log applied
 
     protected InstrumentSource(Instrument instrument, InstrumentEventLog log, IInstrumentVoice[] voices, long applied,
-        ListenerClock? listener)
+        ListenerClock? listener, (int Note, double Velocity)[] held)
     {
         _instrument = instrument;
         _listener = listener;
@@ -40,14 +40,18 @@ internal class InstrumentSource : ISampleSource
         _pool = new VoicePool(voices);
         SampleRate = voices[0].SampleRate;
         _applied = applied;
+        foreach (var (note, velocity) in held)
+        {
+            _pool.Strike(note, velocity, owner: 0, now: 0);
+        }
     }
 
-    /// <summary>A listener's instrument: it plays what is done to the instrument from now on.</summary>
+    /// <summary>A listener's instrument: the keys <paramref name="held"/> down now, and what is done to it from now on.</summary>
     public static InstrumentSource Create(Instrument instrument, InstrumentEventLog log, IInstrumentVoice[] voices, long applied,
-        ListenerClock? listener = null)
+        ListenerClock? listener = null, (int Note, double Velocity)[]? held = null)
         => voices.All(voice => voice is IRewindableSource)
-            ? new Rewindable(instrument, log, voices, applied, listener)
-            : new InstrumentSource(instrument, log, voices, applied, listener);
+            ? new Rewindable(instrument, log, voices, applied, listener, held ?? [])
+            : new InstrumentSource(instrument, log, voices, applied, listener, held ?? []);
 
     public int SampleRate { get; }
 
@@ -237,8 +241,8 @@ internal class InstrumentSource : ISampleSource
     private readonly record struct TimedKey(int Note, double Velocity, bool Down, long Sample);
 
     private sealed class Rewindable(Instrument instrument, InstrumentEventLog log, IInstrumentVoice[] voices, long applied,
-        ListenerClock? listener)
-        : InstrumentSource(instrument, log, voices, applied, listener), IRewindableSource
+        ListenerClock? listener, (int Note, double Velocity)[] held)
+        : InstrumentSource(instrument, log, voices, applied, listener, held), IRewindableSource
     {
         public ISourceCheckpoint CreateCheckpoint() => new Checkpoint(this);
     }

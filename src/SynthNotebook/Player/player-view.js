@@ -28,7 +28,7 @@ export const percentile = (values, fraction) => {
 
 // The status line of a connected player, from its stats (player.js).
 export function describe(s) {
-  const latency = percentile(s.latenciesMs ?? [], 0.5);
+  const latency = percentile(s.latenciesMs ?? [], 0.5);   // from a slider move, a key or a cell's change to its sound
   const roundTrip = s.roundTripMs ?? [];
   const devices = s.deviceMs > 0 ? ` (+ devices ~${s.deviceMs.toFixed(0)} ms)` : '';
   const duplex = s.mode === 'duplex';
@@ -37,7 +37,7 @@ export function describe(s) {
   return `${failed}connected · ${s.sampleRate} Hz · ${s.blockSize}-sample blocks · buffered ${s.bufferedMs.toFixed(0)} ms` +
     (s.cushionWhy ? ` (cushion ${s.targetMs.toFixed(0)} ms, ${s.cushionWhy})` : '') +
     ` · underruns ${s.underruns}` + (s.underruns > 0 ? `, ${s.concealed} concealed` : '') + ` · late ${s.late}` +
-    (Number.isNaN(latency) ? '' : ` · slider→sound ${latency.toFixed(0)} ms${duplex ? '' : devices}`) +
+    (Number.isNaN(latency) ? '' : ` · change→sound ${latency.toFixed(0)} ms${duplex ? '' : devices}`) +
     (roundTrip.length === 0 ? '' :
       ` · mic→out p50 ${percentile(roundTrip, 0.5).toFixed(0)} ms, p95 ${percentile(roundTrip, 0.95).toFixed(0)} ms${devices}`) +
     (s.skipped > 0 ? ` · skipped ${(s.skipped / s.sampleRate * 1000).toFixed(0)} ms to keep up` : '') +

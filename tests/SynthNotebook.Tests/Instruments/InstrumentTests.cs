@@ -151,12 +151,15 @@ public sealed class InstrumentTests
     }
 
     [Fact]
-    public void WhatIsPlayedReachesEveryListenerAtItsNextBlockAndAListenerHearsOnlyWhatCameAfterItJoined()
+    public void WhatIsPlayedReachesEveryListenerAtItsNextBlockAndAListenerThatJoinsHearsTheKeysHeldThen()
     {
         var instrument = Markers();
         instrument.NoteOn(50);
         var late = instrument.Patch.Create(Rate);
         var block = new float[32];
+        late.Read(block);
+        Assert.All(block, s => Assert.Equal(50f, s));   // held when it joined
+        instrument.NoteOff(50);
         late.Read(block);
         Assert.All(block, s => Assert.Equal(0f, s));
         var other = instrument.Patch.Create(44_100);
@@ -233,5 +236,23 @@ public sealed class InstrumentTests
         var next = new float[256];
         mine.Read(next);
         Assert.InRange(Array.FindIndex(next, sample => sample != 0), 0, 1);
+    }
+
+    [Fact]
+    public void AListenerThatJoinsWhileAKeyIsHeldHearsItFromItsFirstSampleAndNotOnceItIsLetGo()
+    {
+        var instrument = new Instrument(VoiceSettings.Default with { Waveform = Waveform.Sine }, gain: 1);
+        instrument.NoteOn("A4", 1);
+        instrument.NoteOn("C4", 1);
+        instrument.NoteOff("C4");
+        var late = instrument.Patch.Render(0.5);
+        var heard = late.Samples.ToArray();
+        Assert.Equal(1, Array.FindIndex(heard, sample => sample != 0));   // a fresh voice's sine starts at 0
+        var magnitudes = Spectrum.Magnitudes(heard.AsSpan(heard.Length - 16_384));
+        Assert.Equal(440, Spectrum.BinToHz(Spectrum.PeakBin(magnitudes, 1), 16_384, 48_000), 3.0);
+        Assert.True(Spectrum.MagnitudeNear(magnitudes, 261.6, 6, 16_384, 48_000) < 1e-3, "C4 was let go before it joined");
+
+        instrument.AllNotesOff();
+        Assert.All(instrument.Patch.Render(0.1).Samples.ToArray(), sample => Assert.Equal(0f, sample));
     }
 }
