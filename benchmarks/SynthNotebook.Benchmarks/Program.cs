@@ -32,7 +32,8 @@ static int Usage()
               OscillatorBank: one 4096-sample block at 5/50/500 components (fresh, aged, gliding).
           voices [BenchmarkDotNet args]
               One instrument voice (oscillator → ADSR → low-pass), and an instrument of 16 and 128 held voices, one
-              256-sample block at 48 kHz: voices per core.
+              256-sample block at 48 kHz: voices per core. And the microphone input: 10 ms fed at 48 kHz and read by
+              a listener at 48 or 44.1 kHz.
           load [--clients N] [--inflight K] [--duration S] [--warmup S] [--components C] [--aged] [--seed-mode]
                [--server-cpus 0|all|LIST] [--client-cpus 1|all|LIST] [--port P [--token T] [--pid PID]]
                [--label TEXT] [--out FILE.jsonl] [--server-env NAME=VALUE]... [--alloc-trace] [--wait-quiet PERCENT]

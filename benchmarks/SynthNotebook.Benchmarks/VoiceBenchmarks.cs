@@ -47,7 +47,7 @@ public class VoiceBenchmarks
     public static int Run(string[] args)
     {
         var artifacts = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "BenchmarkDotNet.Artifacts"));
-        var summaries = BenchmarkRunner.Run([typeof(VoiceBenchmarks), typeof(InstrumentBenchmarks)], DefaultConfig.Instance.WithArtifactsPath(artifacts), args);
+        var summaries = BenchmarkRunner.Run([typeof(VoiceBenchmarks), typeof(InstrumentBenchmarks), typeof(LiveInputBenchmarks)], DefaultConfig.Instance.WithArtifactsPath(artifacts), args);
         return summaries.Any(summary => summary.HasCriticalValidationErrors || summary.Reports.Any(r => !r.Success)) ? 1 : 0;
     }
 }

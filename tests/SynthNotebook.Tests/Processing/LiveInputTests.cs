@@ -209,6 +209,29 @@ public class LiveInputTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void FeedingAndListeningAllocateNothingPerBlock()
+    {
+        var input = new LiveInput();
+        using var feed = input.OpenFeed(48_000);
+        var reader = input.Patch.Create(44_100);
+        var fed = Sine(440, 48_000).AsSpan(0, 480).ToArray();
+        var block = new float[441];
+        for (var b = 0; b < 100; b++)
+        {
+            feed.Write(fed);
+            reader.Read(block);
+        }
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var b = 0; b < 200; b++)
+        {
+            feed.Write(fed);
+            reader.Read(block);
+        }
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+
+    [Fact]
     public void AnInputNobodyFeedsIsSilence()
     {
         var input = new LiveInput("microphone");
