@@ -117,6 +117,7 @@ public sealed class MicrophoneTests(MicrophoneBrowserFixture browser, ITestOutpu
             output.WriteLine($"{(await page.StatsAsync(1)).Status}; {server.MicrophoneSignal}");
         }
         Assert.NotNull(played);
+        await page.Page.ScreenshotAsync(new() { Path = Path.Combine(AppContext.BaseDirectory, "microphone-as-source.png"), FullPage = true });
 
         var magnitudes = Spectrum.Magnitudes(played);
         foreach (var hz in new[] { MicrophoneBrowserFixture.LowHz, MicrophoneBrowserFixture.HighHz })
