@@ -18,6 +18,7 @@ internal sealed class WindowedSinc
     private const int Phases = 512;
     private const double Beta = 7.5;
     private const double TransitionWidth = 0.102;   // of the input rate, for 48 taps at β = 7.5 (Kaiser's formula)
+    private const int MostKept = 64;                // rate pairs whose tables (98 KB each) are kept
 
     private static readonly ConcurrentDictionary<(int, int), WindowedSinc> ByRates = new();
 
@@ -50,10 +51,17 @@ internal sealed class WindowedSinc
     /// <summary>The cutoff in cycles per input sample (0.5 is the input's Nyquist frequency).</summary>
     public double Cutoff { get; }
 
-    /// <summary>The interpolator for converting <paramref name="inputRate"/> to <paramref name="outputRate"/>, made once per pair.</summary>
+    /// <summary>
+    /// The interpolator for converting <paramref name="inputRate"/> to <paramref name="outputRate"/>, made once per pair
+    /// (for the first <see cref="MostKept"/> pairs: clients choose their rates, and must not grow the server without end).
+    /// </summary>
     public static WindowedSinc For(int inputRate, int outputRate)
-        => ByRates.GetOrAdd((inputRate, outputRate), rates =>
-            new WindowedSinc(0.5 * Math.Min(1.0, (double)rates.Item2 / rates.Item1) - TransitionWidth / 2));
+        => ByRates.TryGetValue((inputRate, outputRate), out var kept) ? kept
+            : ByRates.Count < MostKept ? ByRates.GetOrAdd((inputRate, outputRate), static rates => Make(rates.Item1, rates.Item2))
+            : Make(inputRate, outputRate);
+
+    private static WindowedSinc Make(int inputRate, int outputRate)
+        => new(0.5 * Math.Min(1.0, (double)outputRate / inputRate) - TransitionWidth / 2);
 
     /// <summary>
     /// The signal at <paramref name="fraction"/> (0 ≤ f &lt; 1) past sample <see cref="Taps"/>/2 − 1 of
