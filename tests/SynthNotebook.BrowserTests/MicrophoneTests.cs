@@ -110,10 +110,10 @@ public sealed class MicrophoneTests(MicrophoneBrowserFixture browser, ITestOutpu
         float[]? played = null;
         for (var attempt = 0; attempt < 5 && played is null; attempt++)
         {
-            var underruns = server.MicrophoneSignal.Underruns;
+            var (underruns, restarts) = (server.MicrophoneSignal.Underruns, server.MicrophoneSignal.Restarts);
             await WaitForSteadyPlayAsync(page, seconds: (double)Window / ListenerRate + 0.05, index: 1, rate: ListenerRate);
             var samples = await page.CapturedSamplesAsync(1, await page.CapturedFramesAsync(1) - Window, Window);
-            played = server.MicrophoneSignal.Underruns == underruns ? samples : null;
+            played = (server.MicrophoneSignal.Underruns, server.MicrophoneSignal.Restarts) == (underruns, restarts) ? samples : null;
             output.WriteLine($"{(await page.StatsAsync(1)).Status}; {server.MicrophoneSignal}");
         }
         Assert.NotNull(played);
@@ -124,13 +124,49 @@ public sealed class MicrophoneTests(MicrophoneBrowserFixture browser, ITestOutpu
         {
             var expectedBin = Spectrum.HzToBin(hz, Window, ListenerRate);
             Assert.InRange(Spectrum.PeakBin(magnitudes, expectedBin - 4, expectedBin + 4), expectedBin - 1, expectedBin + 1);
-            // The tone's amplitude, within the Hann window's scalloping (up to 1.4 dB low between bins) and 0.5 dB.
+            // The tone's amplitude, within 3 dB: a loaded machine's capture drops a quantum now and then (a phase jump
+            // in the window, which costs this estimate up to ~2 dB at 5 kHz); the exact level and pitch through the
+            // conversion are LiveInputTests' to judge, with clocks that do not depend on the machine.
             var level = 20 * Math.Log10(Spectrum.MagnitudeNear(magnitudes, hz, 2.0 * ListenerRate / Window, Window, ListenerRate)
                                         / MicrophoneBrowserFixture.Amplitude);
-            Assert.InRange(level, -1.9, 0.5);
+            output.WriteLine($"{hz} Hz at {level:0.00} dB");
+            Assert.InRange(level, -3, 0.5);
         }
         Assert.True(server.MicrophoneSignal.IsFed);
         Assert.Equal(Rate, server.MicrophoneSignal.SampleRate);
+    }
+
+    [Fact]
+    public async Task HearItHereOffSilencesThePagesPlaybackOnBringsItBackAndTheScopeShowsItEitherWay()
+    {
+        await using var server = await StartServerAsync(AudioChain.PassThrough);
+        await using var page = await PlayerPage.OpenDuplexPageAsync(browser.Browser, server);
+        await StartAsync(page);
+        var box = page.Player(0).Locator("input[name=monitor]");
+        Assert.True(await box.IsCheckedAsync(), "the page plays the microphone back unless told not to");
+
+        // Each time: the gain has glided there, then 0.4 s more is recorded and its last 0.2 s judged (recorded after
+        // the change, whatever the recorder's messages lag).
+        await box.UncheckAsync();
+        await page.Player(0).EvaluateAsync("root => new Promise(done => { const wait = () => root.synthPlayer.graph.monitorGain.gain.value < 1e-4 ? done() : setTimeout(wait, 10); wait(); })");
+        var off = await LastPlayedAsync(page, seconds: 0.2);
+        Assert.True(off.Max(Math.Abs) < 1e-4, $"muted, yet {off.Max(Math.Abs)} played");
+        var scope = await page.Player(0).EvaluateAsync<double>(
+            "root => { const a = root.synthPlayer.scopes[1].analyser; const d = new Float32Array(a.fftSize); a.getFloatTimeDomainData(d); return Math.max(...Array.from(d, Math.abs)); }");
+        Assert.True(scope > 0.3, $"the output scope still sees the processed microphone ({scope})");
+
+        await box.CheckAsync();
+        await page.Player(0).EvaluateAsync("root => new Promise(done => { const wait = () => root.synthPlayer.graph.monitorGain.gain.value > 0.9999 ? done() : setTimeout(wait, 10); wait(); })");
+        var on = await LastPlayedAsync(page, seconds: 0.2);
+        Assert.True(on.Max(Math.Abs) > 0.3, $"played back again, yet at most {on.Max(Math.Abs)}");
+    }
+
+    private static async Task<float[]> LastPlayedAsync(PlayerPage page, double seconds)
+    {
+        await page.CaptureMoreAsync(0, 2 * seconds, Rate);
+        var frames = await page.CapturedFramesAsync();
+        var count = (int)(seconds * Rate);
+        return await page.CapturedSamplesAsync(0, frames - count, count);
     }
 
     [Fact]
@@ -152,8 +188,9 @@ public sealed class MicrophoneTests(MicrophoneBrowserFixture browser, ITestOutpu
         Assert.Contains("(+ devices ~", stats.Status);
         // At least a block's length (it has to be captured whole) and less than the ring (2 s) can hold.
         Assert.All(stats.RoundTripMs, ms => Assert.InRange(ms, 256 * 1000.0 / Rate, 2000));
-        var checkedBoxes = await page.Page.EvalOnSelectorAllAsync<int>("input[type=checkbox]:checked", "boxes => boxes.length");
+        var checkedBoxes = await page.Page.EvalOnSelectorAllAsync<int>("input[type=checkbox]:not([name=monitor]):checked", "boxes => boxes.length");
         Assert.Equal(0, checkedBoxes);   // echo cancellation, noise suppression and auto gain: off by default
+        Assert.True(await page.Player(0).Locator("input[name=monitor]").IsCheckedAsync(), "and the page plays it back");
     }
 
     [Fact]

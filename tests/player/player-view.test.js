@@ -37,6 +37,7 @@ test('the status line names the patch playing, and puts a failed source first', 
     latenciesMs: [], roundTripMs: [], skipped: 0, deviceMs: 0, mode: 'synth', source: 'saw 110 Hz → LowPass filter',
   };
   assert.ok(describe(stats).endsWith(' · playing saw 110 Hz → LowPass filter'));
+  assert.ok(!describe({ ...stats, mode: 'duplex' }).includes('playing'), 'a microphone player plays its microphone, not the patch');
   const failed = describe({ ...stats, sourceError: "'saw' threw DivideByZeroException: boom — playing silence" });
   assert.ok(failed.startsWith("source failed: 'saw' threw DivideByZeroException: boom — playing silence · connected"), failed);
   assert.ok(!failed.includes('playing saw'), 'a failed source is not said to be playing');

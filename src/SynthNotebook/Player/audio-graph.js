@@ -22,6 +22,7 @@ export class AudioGraph {
     this.stream = null;          // the microphone's MediaStream
     this.micNode = null;
     this.micSource = null;
+    this.monitorGain = null;     // duplex: what comes back passes it to the speakers ("hear it here")
   }
 
   get sampleRate() { return this.context.sampleRate; }
@@ -70,10 +71,15 @@ export class AudioGraph {
     }
     // Tests (and tools) may put nodes between the player and the speakers before the first sample plays.
     const waits = [];
-    const detail = { context, output: this.output, destination: context.destination, waitUntil: (p) => waits.push(p) };
+    // Duplex: what comes back passes a gain the page's "hear it here" sets, then the speakers; the scope shows it
+    // before that gain, so it is seen either way.
+    if (this.duplex) this.monitorGain = context.createGain();
+    const played = this.monitorGain ?? this.output;
+    const detail = { context, output: played, destination: context.destination, waitUntil: (p) => waits.push(p) };
     this.root.dispatchEvent(new CustomEvent('synthplayer:graph', { bubbles: true, detail }));
     await Promise.all(waits);
-    this.output.connect(detail.destination);
+    if (this.monitorGain) this.output.connect(this.monitorGain);
+    played.connect(detail.destination);
     this.output.connect(this.scopes.at(-1).attach(context));
     await this.resumed;
   }
@@ -111,6 +117,11 @@ export class AudioGraph {
     return ((this.context.baseLatency ?? 0) + (this.context.outputLatency ?? 0) + input) * 1000;
   }
 
+  // Duplex: plays what comes back, or not (the scope shows it either way), gliding over ~5 ms so neither way clicks.
+  monitor(on) {
+    this.monitorGain?.gain.setTargetAtTime(on ? 1 : 0, this.context.currentTime, 0.005);
+  }
+
   close() {
     if (this.closed) return;
     this.closed = true;
@@ -121,7 +132,8 @@ export class AudioGraph {
     this.micSource?.disconnect();
     this.stream?.getTracks().forEach((track) => track.stop());
     this.scopes.forEach((scope) => scope.detach());
-    this.micNode = this.micSource = this.stream = this.output = null;
+    this.monitorGain?.disconnect();
+    this.micNode = this.micSource = this.stream = this.output = this.monitorGain = null;
     this.context.close();
   }
 }

@@ -32,8 +32,9 @@ export function describe(s) {
   const roundTrip = s.roundTripMs ?? [];
   const devices = s.deviceMs > 0 ? ` (+ devices ~${s.deviceMs.toFixed(0)} ms)` : '';
   const duplex = s.mode === 'duplex';
-  // A failed source comes first: it is why the player is silent, and what the user has to fix.
-  const failed = s.sourceError ? `source failed: ${s.sourceError} · ` : '';
+  // A failed source comes first: it is why the player is silent, and what the user has to fix. (A microphone player
+  // plays its own microphone through the chain, not the server's patch: neither is said there.)
+  const failed = s.sourceError && !duplex ? `source failed: ${s.sourceError} · ` : '';
   return `${failed}connected · ${s.sampleRate} Hz · ${s.blockSize}-sample blocks · buffered ${s.bufferedMs.toFixed(0)} ms` +
     (s.cushionWhy ? ` (cushion ${s.targetMs.toFixed(0)} ms, ${s.cushionWhy})` : '') +
     ` · underruns ${s.underruns}` + (s.underruns > 0 ? `, ${s.concealed} concealed` : '') + ` · late ${s.late}` +
@@ -41,7 +42,7 @@ export function describe(s) {
     (roundTrip.length === 0 ? '' :
       ` · mic→out p50 ${percentile(roundTrip, 0.5).toFixed(0)} ms, p95 ${percentile(roundTrip, 0.95).toFixed(0)} ms${devices}`) +
     (s.skipped > 0 ? ` · skipped ${(s.skipped / s.sampleRate * 1000).toFixed(0)} ms to keep up` : '') +
-    (s.source && !s.sourceError ? ` · playing ${s.source}` : '');
+    (s.source && !s.sourceError && !duplex ? ` · playing ${s.source}` : '');
 }
 
 const STYLE = `
@@ -50,6 +51,7 @@ const STYLE = `
   .synth-notebook-player .snp-row { display: grid; grid-template-columns: 110px 1fr 90px; gap: 8px; align-items: center; }
   .synth-notebook-player .snp-status { display: block; font-family: ui-monospace, monospace; font-size: 11px; opacity: .85;
     margin-bottom: 6px; line-height: 1.35; height: 2.7em; overflow: hidden; }
+  .synth-notebook-player .snp-status.snp-three-lines { height: 4.05em; }
   .synth-notebook-player .snp-mic { display: flex; gap: 12px; margin-bottom: 6px; }
   .synth-notebook-player .snp-notice { margin: 6px 0; padding: 6px; border-left: 3px solid #d98c00; }
   .synth-notebook-player canvas { width: 100%; height: 110px; display: block; margin-top: 6px; }
@@ -88,7 +90,7 @@ export class PlayerView {
     this.playButton = this.button('Play', () => this.actions.play());
     this.stopButton = this.button('Stop', () => this.actions.stop());
     this.status = document.createElement('span');
-    this.status.className = 'snp-status';
+    this.status.className = this.duplex ? 'snp-status snp-three-lines' : 'snp-status';   // the round trip's figures too
     this.status.setAttribute('role', 'status');
     bar.append(this.playButton, this.stopButton);
     this.notice = document.createElement('div');
@@ -169,10 +171,20 @@ export class PlayerView {
     this.sliders.hidden = sliders === false;
   }
 
-  // The browser's own voice processing, off by default: the chain in the kernel should get the raw signal.
+  // The browser's own voice processing, off by default: the chain in the kernel should get the raw signal. And whether
+  // this page plays the microphone back: off when it is heard on another player (server.MicrophoneInput), so it is
+  // not heard twice (or fed back into itself through the speakers).
   microphoneOptions() {
     const row = document.createElement('div');
     row.className = 'snp-mic';
+    const hear = document.createElement('label');
+    this.monitorBox = document.createElement('input');
+    this.monitorBox.type = 'checkbox';
+    this.monitorBox.name = 'monitor';
+    this.monitorBox.checked = true;
+    this.monitorBox.addEventListener('change', () => this.actions.monitor?.(this.monitorBox.checked));
+    hear.append(this.monitorBox, ' hear it here');
+    row.append(hear);
     const labels = { echoCancellation: 'echo cancellation', noiseSuppression: 'noise suppression', autoGainControl: 'auto gain' };
     this.constraintBoxes = Object.entries(labels).map(([name, text]) => {
       const label = document.createElement('label');

@@ -21,6 +21,7 @@ class SynthPlayer {
       play: () => this.play(),
       stop: () => this.stop(),
       change: (message) => this.sendChange(message),
+      monitor: (on) => this.graph?.monitor(on),
     });
     this.scopes = this.view.canvases.map((canvas) => new SynthScope(canvas, canvas.dataset.scope));
     this.graph = null;           // the audio, while playing
@@ -82,6 +83,7 @@ class SynthPlayer {
       const channel = new MessageChannel();  // link ⇄ ring, past the page's event loop
       const micChannel = this.duplex ? new MessageChannel() : null;   // mic worklet → link
       await this.graph.build(channel.port1, micChannel?.port1);
+      if (this.duplex) this.graph.monitor(this.view.monitorBox.checked);   // as the box was left, across Stop and Play
       this.link = this.startLink(channel.port2);
       if (micChannel) this.link.command({ type: 'attachMic', port: micChannel.port2 }, [micChannel.port2]);
     } catch (error) {
