@@ -86,59 +86,65 @@ public class LiveInputTests(ITestOutputHelper output)
     [Fact]
     public void AnUnderrunAfterAWhileOfPlayThickensTheCushionByHalfUpToFourTimesTheOneAsked()
     {
-        var input = new LiveInput();
-        using var feed = input.OpenFeed(48_000);
-        var reader = (LiveInputSource)input.Patch.Create(48_000);
-        var block = new float[480];
-        var signal = Sine(440, 48_000);
-        var expected = new[] { 60.0, 90, 135, 160, 160 };
-        for (var stall = 0; stall < expected.Length; stall++)
+        var (input, feed, reader) = FedListener();
+        using (feed)
         {
-            // Fed until it plays, and half a second on, then read with nothing fed until it has run out.
-            while (!Plays(reader, feed, signal, block))
+            foreach (var expected in new[] { 60.0, 90, 135, 160, 160 })
             {
+                PlayThenRunOut(input, feed, reader, blocksAfterStart: 50);   // half a second of play, then a stall
+                Assert.Equal(expected, reader.Cushion.TotalMilliseconds, 6);
             }
-            for (var b = 0; b < 50; b++)
-            {
-                Plays(reader, feed, signal, block);
-            }
-            var underruns = input.Underruns;
-            while (input.Underruns == underruns)
-            {
-                reader.Read(block);
-            }
-            Assert.Equal(expected[stall], reader.Cushion.TotalMilliseconds, 6);
         }
     }
 
     [Fact]
     public void AListenerFillingItsOwnCushionInABurstRunsOutButKeepsItsCushion()
     {
-        var input = new LiveInput();
-        using var feed = input.OpenFeed(48_000);
-        var reader = (LiveInputSource)input.Patch.Create(48_000);
-        var block = new float[480];
-        var signal = Sine(440, 48_000);
-        for (var start = 0; start < 3; start++)
+        var (input, feed, reader) = FedListener();
+        using (feed)
         {
-            while (!Plays(reader, feed, signal, block))
+            for (var start = 0; start < 3; start++)
             {
-            }
-            var underruns = input.Underruns;
-            while (input.Underruns == underruns)
-            {
-                reader.Read(block);   // 10 ms at a time, faster than the feed: it has played a cushion, not a while
+                // Read 10 ms at a time, faster than the feed, from the moment it plays: a cushion played, not a while.
+                PlayThenRunOut(input, feed, reader, blocksAfterStart: 0);
             }
         }
         Assert.Equal(3, input.Underruns);
         Assert.Equal(40, reader.Cushion.TotalMilliseconds, 6);
     }
 
-    private static bool Plays(ISampleSource reader, LiveInput.Feed feed, float[] signal, float[] block)
+    private static (LiveInput Input, LiveInput.Feed Feed, LiveInputSource Reader) FedListener()
     {
-        feed.Write(signal.AsSpan(0, 480));
-        reader.Read(block);
-        return block.Any(sample => sample != 0);
+        var input = new LiveInput();
+        return (input, input.OpenFeed(48_000), (LiveInputSource)input.Patch.Create(48_000));
+    }
+
+    /// <summary>
+    /// Feeds and reads 10 ms at a time until the reader plays and <paramref name="blocksAfterStart"/> blocks more, then
+    /// reads with nothing fed until it has run out once.
+    /// </summary>
+    private static void PlayThenRunOut(LiveInput input, LiveInput.Feed feed, ISampleSource reader, int blocksAfterStart)
+    {
+        var fed = Sine(440, 48_000).AsSpan(0, 480).ToArray();
+        var block = new float[480];
+        bool Plays()
+        {
+            feed.Write(fed);
+            reader.Read(block);
+            return block.Any(sample => sample != 0);
+        }
+        while (!Plays())
+        {
+        }
+        for (var b = 0; b < blocksAfterStart; b++)
+        {
+            Plays();
+        }
+        var underruns = input.Underruns;
+        while (input.Underruns == underruns)
+        {
+            reader.Read(block);
+        }
     }
 
     [Fact]
