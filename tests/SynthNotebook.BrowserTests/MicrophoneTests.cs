@@ -161,6 +161,20 @@ public sealed class MicrophoneTests(MicrophoneBrowserFixture browser, ITestOutpu
         Assert.True(on.Max(Math.Abs) > 0.3, $"played back again, yet at most {on.Max(Math.Abs)}");
     }
 
+    [Fact]
+    public async Task APageToldNotToMonitorStartsWithTheBoxUntickedAndPlaysNothingBack()
+    {
+        await using var server = await StartServerAsync(AudioChain.PassThrough);
+        server.PageOptions = server.PageOptions with { MonitorMicrophone = false };
+        await using var page = await PlayerPage.OpenDuplexPageAsync(browser.Browser, server);
+        await StartAsync(page);
+
+        Assert.False(await page.Player(0).Locator("input[name=monitor]").IsCheckedAsync());
+        var played = await LastPlayedAsync(page, seconds: 0.2);
+        Assert.True(played.Max(Math.Abs) < 1e-4, $"told not to monitor, yet {played.Max(Math.Abs)} played");
+        Assert.True((await page.StatsAsync()).RoundTripMs.Length >= 50, "the microphone still goes to the server and back");
+    }
+
     private static async Task<float[]> LastPlayedAsync(PlayerPage page, double seconds)
     {
         await page.CaptureMoreAsync(0, 2 * seconds, Rate);

@@ -181,7 +181,7 @@ export class PlayerView {
     this.monitorBox = document.createElement('input');
     this.monitorBox.type = 'checkbox';
     this.monitorBox.name = 'monitor';
-    this.monitorBox.checked = true;
+    this.monitorBox.checked = this.config.monitorMicrophone !== false;   // PlayerOptions.MonitorMicrophone
     this.monitorBox.addEventListener('change', () => this.actions.monitor?.(this.monitorBox.checked));
     hear.append(this.monitorBox, ' hear it here');
     row.append(hear);

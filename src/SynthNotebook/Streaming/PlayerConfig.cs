@@ -8,6 +8,7 @@ internal sealed record PlayerConfig(
     string Mode,
     string DuplexPageUrl,
     PlayerConfig.MicrophoneConstraints Microphone,
+    bool MonitorMicrophone,
     PlayerConfig.Component[] Components,
     double Gain,
     PlayerConfig.SliderLimits Limits,

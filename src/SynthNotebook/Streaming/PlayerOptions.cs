@@ -40,4 +40,11 @@ public sealed record PlayerOptions
 
     /// <summary>The browser's automatic gain control on the microphone; off by default.</summary>
     public bool AutoGainControl { get; init; }
+
+    /// <summary>
+    /// Duplex: whether the page plays the microphone back (its "hear it here" box, ticked by default). Untick it, or set
+    /// this false, where the microphone is heard on another player (<see cref="SynthServer.MicrophoneInput"/>), so it is
+    /// not heard twice or fed back through the speakers; the server gets every block either way.
+    /// </summary>
+    public bool MonitorMicrophone { get; init; } = true;
 }

@@ -38,6 +38,7 @@ public static class PlayerWidget
             Mode: options.Mode == StreamMode.Duplex ? "duplex" : "synth",
             DuplexPageUrl: server.DuplexPageUrl.ToString(),
             Microphone: new(options.EchoCancellation, options.NoiseSuppression, options.AutoGainControl),
+            MonitorMicrophone: options.MonitorMicrophone,
             Components: [.. parameters.Components.Select(c => new PlayerConfig.Component(c.Frequency, c.Amplitude))],
             Gain: parameters.Gain,
             // The sliders' ranges are the synth's own: its Nyquist frequency and the gain limit.

@@ -59,6 +59,7 @@ public sealed class NotebookInTheKernelTests
         Assert.Equal("duplex", microphone.GetProperty("mode").GetString());
         Assert.Equal(server.DuplexPageUrl.ToString(), microphone.GetProperty("duplexPageUrl").GetString());
         Assert.False(microphone.GetProperty("microphone").GetProperty("echoCancellation").GetBoolean());
+        Assert.True(microphone.GetProperty("monitorMicrophone").GetBoolean(), "the page plays the microphone back by default");
         Assert.Equal(3000, (kernel.Value<FilterSettings>("lowPass")).Frequency);
         Assert.Equal(["ring modulator", "gain 2"], server.Chain.Stages);
         // The microphone for every listener: the server plays the synth mixed with the microphone input (not fed here).
