@@ -14,7 +14,7 @@ public static class InstrumentCard
     public static string Html(Instrument instrument)
     {
         ArgumentNullException.ThrowIfNull(instrument);
-        var server = SynthServer.Running.Where(s => ReferenceEquals(s.Source.Instrument, instrument)).MaxBy(s => s.Port);
+        var server = SynthServer.Newest(s => ReferenceEquals(s.Source.Instrument, instrument));
         if (server is not null)
         {
             return PlayerWidget.Html(server);

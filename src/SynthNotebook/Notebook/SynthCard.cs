@@ -15,7 +15,7 @@ public static class SynthCard
     public static string Html(Synth synth)
     {
         ArgumentNullException.ThrowIfNull(synth);
-        var server = SynthServer.Running.Where(s => ReferenceEquals(s.Synth, synth)).MaxBy(s => s.Port);
+        var server = SynthServer.Newest(s => ReferenceEquals(s.Synth, synth));
         if (server is not null)
         {
             return PlayerWidget.Html(server);

@@ -11,6 +11,8 @@ public sealed partial class SynthServer
     private static readonly ConcurrentDictionary<int, SynthServer> RunningByPort = new();
     private static readonly SemaphoreSlim StartLock = new(1, 1);
     private static (int Configured, int Bound)? _lastDefaultStart;
+    private static long _starts;
+    private long _startNumber;   // this process's servers counted in the order they started listening
 
     /// <summary>
     /// Starts a server on 127.0.0.1:<paramref name="port"/> and returns once it listens. Without a port it takes the
@@ -97,12 +99,16 @@ public sealed partial class SynthServer
             throw new InvalidOperationException($"Cannot listen on {options.Address}:{port}: {error.Message}", error);
         }
         server.Port = LocalWebHost.BoundPort(server._app);
+        server._startNumber = Interlocked.Increment(ref _starts);
         RunningByPort[server.Port] = server;
         return server;
     }
 
     /// <summary>The servers this process is running now.</summary>
     public static IReadOnlyCollection<SynthServer> Running => [.. RunningByPort.Values];
+
+    /// <summary>The running server that started last of those that <paramref name="match"/>, or null (a notebook's player goes to it).</summary>
+    internal static SynthServer? Newest(Func<SynthServer, bool> match) => Running.Where(match).MaxBy(server => server._startNumber);
 
     /// <summary>Stops every server this process started (used when the hosting process or extension goes away).</summary>
     public static async Task StopAllAsync()
