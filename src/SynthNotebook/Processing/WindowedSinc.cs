@@ -7,7 +7,8 @@ namespace SynthNotebook.Processing;
 /// <summary>
 /// A signal's value between its samples, for converting it from one rate to another: a Kaiser-windowed sinc of
 /// <see cref="Taps"/> samples whose cutoff lies below the lower rate's Nyquist frequency, so that what would alias is
-/// taken down by about 75 dB (β = 7.5). Its impulse response is tabled at <see cref="Phases"/> offsets between two
+/// taken down by about 75 dB (β = 7.5), for conversions down to a quarter of the rate (beyond that the band is narrower
+/// than the taps can make a transition: stable, but not alias-free). Its impulse response is tabled at <see cref="Phases"/> offsets between two
 /// samples, interpolated linearly between them; each row sums to 1, so a constant passes unchanged.
 /// </summary>
 internal sealed class WindowedSinc
@@ -60,8 +61,14 @@ internal sealed class WindowedSinc
             : ByRates.Count < MostKept ? ByRates.GetOrAdd((inputRate, outputRate), static rates => Make(rates.Item1, rates.Item2))
             : Make(inputRate, outputRate);
 
+    // Below a quarter of the input rate the 48 taps' transition is wider than the band: the cutoff then stays at 0.3 of
+    // the ratio (some of what would alias gets through, docs/protocol.md), never at or below 0, where the rows would
+    // sum to nothing.
     private static WindowedSinc Make(int inputRate, int outputRate)
-        => new(0.5 * Math.Min(1.0, (double)outputRate / inputRate) - TransitionWidth / 2);
+    {
+        var ratio = Math.Min(1.0, (double)outputRate / inputRate);
+        return new(Math.Max(0.5 * ratio - TransitionWidth / 2, 0.3 * ratio));
+    }
 
     /// <summary>
     /// The signal at <paramref name="fraction"/> (0 ≤ f &lt; 1) past sample <see cref="Taps"/>/2 − 1 of

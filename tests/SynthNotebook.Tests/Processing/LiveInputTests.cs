@@ -51,6 +51,25 @@ public class LiveInputTests(ITestOutputHelper output)
     }
 
     [Theory]
+    [InlineData(96_000, 8_000)]
+    [InlineData(50_000, 5_100)]   // where the plain formula's cutoff is 0: rows of nothing
+    [InlineData(768_000, 3_000)]
+    [InlineData(3_000, 768_000)]
+    public void ExtremeRatesAreHeardAtTheirPitchAndNeverBlowUp(int feedRate, int listenerRate)
+    {
+        var input = new LiveInput();
+        var heard = Stream(input, n => (float)(0.5 * Math.Sin(2 * Math.PI * 440 * n / feedRate)), feedRate, feedRate / 100,
+            listenerRate, listenerRate / 100, seconds: 3);
+
+        Assert.All(heard, sample => Assert.True(float.IsFinite(sample) && Math.Abs(sample) <= 0.55, $"sample {sample}"));
+        var length = 1 << (int)Math.Floor(Math.Log2(heard.Length / 2.0));
+        var magnitudes = Spectrum.Magnitudes(heard.AsSpan(heard.Length - length));
+        var peak = Spectrum.BinToHz(Spectrum.PeakBin(magnitudes, 1), length, listenerRate);
+        Assert.InRange(peak, 440 - 2.0 * listenerRate / length, 440 + 2.0 * listenerRate / length);
+        Assert.Equal(0, input.Underruns);
+    }
+
+    [Theory]
     [InlineData(1.002)]
     [InlineData(0.998)]
     public void AFeedWhoseClockRunsFastOrSlowIsFollowedWithoutAnUnderrun(double feedClock)
