@@ -247,13 +247,20 @@ public class LiveInputTests(ITestOutputHelper output)
             reader.Read(block);
         }
 
-        var before = GC.GetAllocatedBytesForCurrentThread();
-        for (var b = 0; b < 200; b++)
+        // Rounds of 200 blocks until one allocates nothing: what allocates per block would show in every round, while
+        // the runtime's own once-only work (a method's tier-up on this thread, measured once in CI) shows in one.
+        var rounds = new List<long>();
+        for (var round = 0; round < 10 && (rounds.Count == 0 || rounds[^1] != 0); round++)
         {
-            feed.Write(fed);
-            reader.Read(block);
+            var before = GC.GetAllocatedBytesForCurrentThread();
+            for (var b = 0; b < 200; b++)
+            {
+                feed.Write(fed);
+                reader.Read(block);
+            }
+            rounds.Add(GC.GetAllocatedBytesForCurrentThread() - before);
         }
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.True(rounds[^1] == 0, $"bytes allocated per round of 200 blocks: {string.Join(", ", rounds)}");
     }
 
     [Fact]
