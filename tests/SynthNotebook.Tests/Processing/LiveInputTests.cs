@@ -99,7 +99,7 @@ public class LiveInputTests(ITestOutputHelper output)
         Assert.Equal(1, input.Underruns);
         Assert.True(LongestSilence(heard.AsSpan(24_000, 19_200)) > 4_800, "no silence while the feed said nothing");
         Assert.True(heard[^4_800..].Max() > 0.45, "the feed's sound did not come back");
-        Assert.True(MaxStep(heard) <= MaxStep(Sine(440, 48_000)) * 1.05, $"a step of {MaxStep(heard)}");
+        Assert.True(Signals.MaxStep(heard) <= Signals.MaxStep(Sine(440, 48_000)) * 1.05, $"a step of {Signals.MaxStep(heard)}");
     }
 
     [Fact]
@@ -176,7 +176,7 @@ public class LiveInputTests(ITestOutputHelper output)
 
         Assert.Equal(1, input.Restarts);
         Assert.Equal(0, input.Underruns);
-        Assert.True(MaxStep(heard) <= MaxStep(Sine(440, 48_000)) * 1.05, $"a step of {MaxStep(heard)}");
+        Assert.True(Signals.MaxStep(heard) <= Signals.MaxStep(Sine(440, 48_000)) * 1.05, $"a step of {Signals.MaxStep(heard)}");
     }
 
     [Fact]
@@ -206,7 +206,7 @@ public class LiveInputTests(ITestOutputHelper output)
         Assert.False(input.IsFed);
         Assert.Contains("not fed", input.ToString());
         var all = heard.SelectMany(part => part).ToArray();
-        Assert.True(MaxStep(all) <= MaxStep(Signals.Sine(660, 48_000, 48_000, 0.5)) * 1.05, $"a step of {MaxStep(all)}");
+        Assert.True(Signals.MaxStep(all) <= Signals.MaxStep(Signals.Sine(660, 48_000, 48_000, 0.5)) * 1.05, $"a step of {Signals.MaxStep(all)}");
     }
 
     [Fact]
@@ -370,16 +370,6 @@ public class LiveInputTests(ITestOutputHelper output)
         => Spectrum.BinToHz(Spectrum.PeakBin(Spectrum.Magnitudes(heard.AsSpan(heard.Length - FftLength)), 1), FftLength, 48_000);
 
     private static float[] Sine(double hz, int rate) => Signals.Sine(hz, rate, rate, 0.5);
-
-    private static float MaxStep(ReadOnlySpan<float> samples)
-    {
-        var largest = 0f;
-        for (var i = 1; i < samples.Length; i++)
-        {
-            largest = Math.Max(largest, Math.Abs(samples[i] - samples[i - 1]));
-        }
-        return largest;
-    }
 
     private static int LongestSilence(ReadOnlySpan<float> samples)
     {

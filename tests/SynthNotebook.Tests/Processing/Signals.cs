@@ -82,6 +82,9 @@ internal static class Signals
         return signal;
     }
 
+    /// <summary>The largest |x[n] − x[n−1]| over the whole signal.</summary>
+    public static double MaxStep(ReadOnlySpan<float> signal) => MaxStep(signal, 0, signal.Length);
+
     /// <summary>The largest |x[n] − x[n−1]| for n in [start, end).</summary>
     public static double MaxStep(ReadOnlySpan<float> signal, int start, int end)
     {

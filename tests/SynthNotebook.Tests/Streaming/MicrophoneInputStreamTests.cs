@@ -1,6 +1,7 @@
 using SynthNotebook.Processing;
 using SynthNotebook.Streaming;
 using SynthNotebook.Synthesis;
+using SynthNotebook.Tests.Processing;
 using SynthNotebook.Tests.Synthesis;
 
 namespace SynthNotebook.Tests.Streaming;
@@ -100,7 +101,7 @@ public sealed class MicrophoneInputStreamTests
 
         heard.AddRange((await listener.TakeBlocksAsync(20)).SelectMany(block => block.Samples));
         Assert.All(heard[^(ListenerBlock * 10)..], sample => Assert.Equal(0f, sample));
-        var largest = heard.Zip(heard.Skip(1), (a, b) => Math.Abs(b - a)).Max();
+        var largest = Signals.MaxStep(heard.ToArray());
         var toneLargest = 2 * Math.PI * 440 * 0.5 / ListenerRate;
         Assert.True(largest <= toneLargest * 1.05, $"a step of {largest} (the tone's own largest is {toneLargest})");
     }
